@@ -1,0 +1,110 @@
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from timeline.data import COLUMNS, load_dataset
+from timeline.export import ExportEngine
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "events.csv"
+ARTICLE = ROOT.parent / "shared" / "source" / "article.txt"
+CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+HEADER = ",".join(c for c in COLUMNS if c != "date_note") + "\n"
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    return load_dataset(DATA)
+
+
+@pytest.fixture(scope="session")
+def article_text():
+    if not ARTICLE.exists():
+        pytest.skip(f"the source article is not at {ARTICLE}")
+    return ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """Write CSV rows (after the standard header) to a file and return its path."""
+
+    def write(*rows: str, header: str = HEADER, name: str = "events.csv") -> Path:
+        path = tmp_path / name
+        path.write_text(
+            header + "".join(r if r.endswith("\n") else r + "\n" for r in rows), encoding="utf-8"
+        )
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def engine():
+    eng = ExportEngine()
+    yield eng
+    eng.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """The real app served by a real WSGI server in a thread."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = make_server("127.0.0.1", self.port, app.server, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self._server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_app(dataset, engine):
+    from timeline.webapp import create_app
+
+    server = LiveServer(create_app(dataset, engine))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    yield pg
+    context.close()

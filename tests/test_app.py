@@ -1,0 +1,167 @@
+"""The real app in a real headless Chromium: load, filter, click, read, export."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.browser
+
+CHART_POINTS = "#timeline-chart .scatterlayer .point"
+
+
+def _open(page, live_app, query=""):
+    page.goto(live_app.url + "/" + query)
+    page.wait_for_selector(CHART_POINTS, state="attached", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('#result-count').textContent.length > 0")
+
+
+def _chart_ids(page):
+    return set(
+        page.evaluate("""() => {
+        const gd = document.getElementById('timeline-chart').querySelector('.js-plotly-plot');
+        return gd.data.filter(t => t.meta && t.meta.role === 'events')
+                      .flatMap(t => t.customdata || []);
+    }""")
+    )
+
+
+def _grid_ids(page):
+    page.wait_for_timeout(300)
+    return set(
+        page.eval_on_selector_all(
+            "#event-grid .ag-row[row-id]", "rows => rows.map(r => r.getAttribute('row-id'))"
+        )
+    )
+
+
+def test_page_loads_with_every_event_and_no_console_errors(page, live_app, dataset):
+    _open(page, live_app)
+    events = dataset.events[dataset.events["kind"] == "event"]
+    assert _chart_ids(page) == set(events["id"])
+    assert page.inner_text("h1") == dataset.info.title
+    assert f"Showing {len(events)} of {len(events)} events" in page.inner_text("#result-count")
+    assert page.console_errors == []
+
+
+def test_one_theme_leaves_only_its_events_on_chart_and_list(page, live_app, dataset):
+    _open(page, live_app)
+    # Untick every theme but Nuclear.
+    for theme in dataset.themes:
+        if theme != "nuclear":
+            page.locator(f"#theme-filter input[value='{theme}']").uncheck()
+    page.wait_for_function(
+        "() => /Showing \\d+ of/.test(document.querySelector('#result-count').textContent)"
+        " && !document.querySelector('#result-count').textContent.startsWith('Showing 60')"
+    )
+    page.wait_for_timeout(800)
+    events = dataset.events[dataset.events["kind"] == "event"]
+    nuclear = events[events["themes"].map(lambda t: "nuclear" in t)]
+    assert _chart_ids(page) == set(nuclear["id"])
+    assert _grid_ids(page) == set(nuclear["id"])
+    assert "themes=nuclear" in page.url
+
+
+def test_search_narrows_chart_and_list(page, live_app):
+    _open(page, live_app)
+    page.fill("#text-search", "Abbottabad")
+    page.wait_for_function(
+        "() => !document.querySelector('#result-count').textContent.startsWith('Showing 60 ')",
+        timeout=10_000,
+    )
+    page.wait_for_timeout(800)
+    ids = _chart_ids(page)
+    assert "2011-abbottabad-raid" in ids
+    assert len(ids) < 6
+    assert _grid_ids(page) == ids
+    assert "q=Abbottabad" in page.url
+
+
+def test_clicking_an_event_in_the_list_shows_its_commentary(page, live_app):
+    _open(page, live_app, "?from=2011&to=2011")
+    page.locator("#event-grid .ag-row[row-id='2011-salala-incident'] .ag-cell").first.click()
+    page.wait_for_selector("#event-detail blockquote.author", timeout=10_000)
+    detail = page.inner_text("#event-detail")
+    assert "Salalah post" in detail
+    assert "Brigadier Saleem Qamar Butt" in detail
+    assert "event=2011-salala-incident" in page.url
+
+
+def test_clicking_an_event_on_the_chart_shows_it(page, live_app):
+    _open(page, live_app, "?themes=nuclear")
+    page.wait_for_timeout(500)
+    # Plotly listens on its drag layer, so click where the marker is drawn, as a person would.
+    box = page.locator(
+        "#timeline-chart .cartesianlayer .xy .scatterlayer .point"
+    ).last.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#event-detail .event-title", timeout=10_000)
+    assert page.inner_text("#event-detail .event-title") != ""
+
+
+def test_url_restores_filters_and_selection(page, live_app):
+    _open(
+        page, live_app, "?themes=security,afghanistan&from=2001&to=2021&event=2011-abbottabad-raid"
+    )
+    page.wait_for_selector("#event-detail .event-title")
+    assert page.inner_text(
+        "#event-detail .event-title"
+    ) == "US raid in Abbottabad kills Osama bin Laden" or "Abbottabad" in page.inner_text(
+        "#event-detail .event-title"
+    )
+    checked = page.eval_on_selector_all(
+        "#theme-filter input:checked", "els => els.map(e => e.value)"
+    )
+    assert sorted(checked) == ["afghanistan", "security"]
+    assert "2 May 2011" in page.inner_text("#event-detail .when")
+    ids = _chart_ids(page)
+    assert ids and all(i[:4].isdigit() and 2000 <= int(i[:4]) <= 2021 for i in ids)
+
+
+def test_bad_url_shows_a_note_not_an_error(page, live_app):
+    _open(page, live_app, "?themes=bogus&from=banana&event=%3Cscript%3E")
+    notes = page.inner_text("#url-notes")
+    assert "bogus" in notes and "banana" in notes
+    assert page.console_errors == []
+
+
+def test_export_button_downloads_the_current_view(page, live_app):
+    _open(page, live_app, "?themes=security&from=2001&to=2021")
+    page.locator("#export-preset").click()
+    page.get_by_text("square (1080×1080)").click()
+    with page.expect_download(timeout=60_000) as info:
+        page.click("#export-button")
+    download = info.value
+    assert download.suggested_filename == "pakistan-us_security_2001-2021.png"
+    image = Image.open(io.BytesIO(Path(download.path()).read_bytes()))
+    assert image.size == (1080, 1080)
+
+
+def test_camera_button_uses_the_export_size_and_name(page, live_app):
+    _open(page, live_app, "?themes=china")
+    options = page.evaluate("""() => document.getElementById('timeline-chart')
+        .querySelector('.js-plotly-plot')._context.toImageButtonOptions""")
+    assert options["filename"] == "pakistan-us_china"
+    assert (options["width"], options["height"]) == (1920, 1080)
+
+
+def test_phone_width_stacks_the_page(browser, live_app):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_app.url)
+    page.wait_for_selector(CHART_POINTS, state="attached", timeout=30_000)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 400, "nothing forces sideways scrolling on a phone"
+
+
+def test_text_in_the_page_is_never_markup(page, live_app):
+    page.goto(live_app.url + "/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+    page.wait_for_function(
+        "() => /No events/.test(document.querySelector('#result-count').textContent)"
+    )
+    assert page.locator("img[src='x']").count() == 0
+    assert re.search(r"No events match", page.inner_text("#result-count"))

@@ -1,0 +1,80 @@
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+from PIL import Image
+
+from timeline import __version__
+from timeline.cli import cli
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_help_lists_every_command_with_an_example():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in cli.commands:
+        assert name in result.output
+        sub = CliRunner().invoke(cli, [name, "--help"])
+        assert "Example: timeline " + name in sub.output, name
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = README.read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert re.search(rf"^\$ timeline {name}\b", readme, re.M), (
+            f"README lacks `$ timeline {name}`"
+        )
+
+
+def test_export_writes_a_png(tmp_path):
+    out = tmp_path / "security.png"
+    result = CliRunner().invoke(
+        cli,
+        ["export", "--theme", "security", "--from", "2001", "--preset", "square", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert Image.open(out).size == (1080, 1080)
+
+
+def test_export_per_theme_writes_one_file_per_theme(tmp_path, dataset):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "export",
+            "--per-theme",
+            "--format",
+            "svg",
+            "--width",
+            "900",
+            "--height",
+            "600",
+            "-o",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(f"pakistan-us_{t}.svg" for t in dataset.themes)
+
+
+def test_export_unknown_theme_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--theme", "sport", "-o", str(tmp_path / "x.png")])
+    assert result.exit_code == 2
+    assert "Unknown theme 'sport'" in result.output
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_export_to_an_unwritable_place_fails_cleanly(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(cli, ["export", "--format", "html", "-o", str(blocker / "a.html")])
+    assert result.exit_code == 2
+    assert "Cannot write" in result.output
+    assert "Traceback" not in result.output

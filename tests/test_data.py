@@ -1,0 +1,147 @@
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from timeline.cli import cli
+from timeline.data import DataError, load_dataset, load_events
+from timeline.dates import describe_date, parse_dates
+
+BAD = Path(__file__).parent / "bad_csv"
+
+
+def test_shipped_data_validates(dataset):
+    events = dataset.events
+    assert 40 <= len(events) <= 70
+    assert set(events["kind"]) == {"event", "era"}
+    assert events["id"].is_unique
+    assert dataset.info.slug == "pakistan-us"
+    assert "Butt" in dataset.info.source["author"]
+
+
+def _fragments(text: str) -> list[str]:
+    return [f.strip() for f in re.split(r"\s*…\s*", text) if f.strip()]
+
+
+def test_every_quote_is_verbatim_from_the_article(dataset, article_text):
+    quoted = dataset.events[(dataset.events["commentary"] != "") | (dataset.events["cited"] != "")]
+    assert len(quoted) >= 15
+    for row in quoted.itertuples():
+        for column in ("commentary", "cited"):
+            for fragment in _fragments(getattr(row, column)):
+                assert fragment in article_text, f"{row.id}.{column}: {fragment[:60]!r}"
+
+
+def test_cited_passages_name_their_work(dataset):
+    cited = dataset.events[dataset.events["cited"] != ""]
+    assert len(cited) >= 3
+    assert cited["cited_from"].str.contains("Votel").all()
+
+
+def test_events_the_article_names_are_present(dataset):
+    ids = set(dataset.events["id"])
+    for needed in (
+        "2011-raymond-davis",
+        "2011-abbottabad-raid",
+        "2011-salala-incident",
+        "2020-doha-agreement",
+        "2021-fall-of-kabul",
+        "1954-seato",
+        "1971-kissinger-secret-trip",
+        "2021-fdi-article",
+        "2021-votel-nagata-paper",
+    ):
+        assert needed in ids
+
+
+def test_disputed_facts_say_so(dataset):
+    ev = dataset.events.set_index("id")
+    assert re.search(r"24.*26|26.*24", ev.at["2011-salala-incident", "summary"])
+    assert "1 May" in ev.at["2011-abbottabad-raid", "date_note"]
+
+
+def test_every_row_has_a_source(dataset):
+    assert (dataset.events["source"].str.len() > 5).all()
+    links = dataset.events["url"][dataset.events["url"] != ""]
+    assert links.str.startswith(("https://", "http://")).all()
+
+
+@pytest.mark.parametrize("csv_path", sorted(BAD.glob("*.csv")), ids=lambda p: p.stem)
+def test_bad_file_gives_its_message(csv_path):
+    expected = csv_path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    result = CliRunner().invoke(cli, ["validate", str(csv_path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for line in filter(None, expected):
+        assert line in result.output, f"{line!r} not in:\n{result.output}"
+
+
+def test_validate_summarises_a_good_file():
+    result = CliRunner().invoke(cli, ["validate", "data/events.csv"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"OK — \d+ events, \d+ eras, 7 themes .* 1947–20\d\d", result.output)
+
+
+def test_all_problems_are_collected(write_csv):
+    path = write_csv(
+        "a,event,2011-02-30,,T,s,security,1,1,,,,src,",
+        "a,event,2011,,T,s,security,11,1,,,,src,",
+    )
+    with pytest.raises(DataError) as err:
+        load_events(path)
+    messages = [str(p) for p in err.value.problems]
+    assert len(messages) == 4, messages
+    assert any(":2: column 'start'" in m for m in messages)
+    assert any(":3: column 'tone': '11'" in m for m in messages)
+
+
+def test_bom_and_crlf_are_accepted(tmp_path):
+    path = tmp_path / "e.csv"
+    text = (
+        "id,start,title,summary,themes,tone,source\r\n"
+        "a,1971-07,Kissinger,Secret trip,china,8,Office of the Historian\r\n"
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    events = load_events(path)
+    assert events.loc[0, "title"] == "Kissinger"
+    assert events.loc[0, "precision"] == "month"
+
+
+def test_unknown_theme_is_refused_when_themes_are_declared(tmp_path, write_csv):
+    path = write_csv("a,event,2011,,T,s,securty,1,1,,,,src,")
+    path.with_suffix(".toml").write_text('[themes]\nsecurity = "Security"\n')
+    with pytest.raises(DataError, match=r"'securty'.*each one of: security"):
+        load_dataset(path)
+
+
+def test_size_limit_is_enforced(write_csv, monkeypatch):
+    path = write_csv("a,event,2011,,T,s,security,1,1,,,,src,")
+    monkeypatch.setenv("TIMELINE_MAX_BYTES", "50")
+    with pytest.raises(DataError, match="the limit is 50 bytes"):
+        load_events(path)
+
+
+def test_dates_keep_their_precision():
+    parsed = parse_dates(pd.Series(["1971-07-09", "1971-07", "1971", "197X", "2000-02-29~"]))
+    assert list(parsed["precision"]) == ["day", "month", "year", "decade", "day"]
+    assert parsed.at[1, "hi"] == pd.Timestamp("1971-07-31 23:59:59")
+    assert parsed.at[3, "lo"] == pd.Timestamp("1970-01-01")
+    assert parsed.at[3, "hi"] == pd.Timestamp("1979-12-31 23:59:59")
+    assert bool(parsed.at[4, "approximate"])
+    assert parsed["error"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("text", "note", "said"),
+    [
+        ("1971-07", "", "July 1971"),
+        ("197X", "", "the 1970s"),
+        ("2011-05-02", "1 May in Washington", "2 May 2011 (1 May in Washington)"),
+        ("1979~", "", "about 1979"),
+        ("2001-09?", "", "September 2001 (uncertain)"),
+    ],
+)
+def test_dates_are_said_as_precisely_as_known(text, note, said):
+    assert describe_date(text, note) == said

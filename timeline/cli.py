@@ -1,0 +1,203 @@
+"""The ``timeline`` command: validate data, export images, serve the app.
+
+A thin layer: each command parses its options, calls the library, and turns the library's
+errors into a clear message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from timeline import __version__
+from timeline.data import DataError, Dataset, load_dataset
+from timeline.export import FORMATS, PRESETS, ExportEngine, ExportError, ImageSpec, write_atomic
+from timeline.filters import EventFilter, clean_filter, filter_slug
+
+DEFAULT_DATA = "data/events.csv"
+
+
+def _load(path: str) -> Dataset:
+    try:
+        return load_dataset(path)
+    except DataError as exc:
+        click.echo(exc.message, err=True)
+        raise SystemExit(2) from None
+
+
+def _data_option(func):
+    return click.option(
+        "--data",
+        "data_path",
+        default=lambda: os.environ.get("TIMELINE_DATA", DEFAULT_DATA),
+        show_default="data/events.csv or $TIMELINE_DATA",
+        help="Events CSV to open.",
+    )(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="timeline")
+def cli():
+    """Relations Timeline: a sourced, annotated timeline of events between two countries.
+
+    Example: timeline validate data/events.csv
+    """
+
+
+@cli.command()
+@click.argument("path", default=lambda: os.environ.get("TIMELINE_DATA", DEFAULT_DATA))
+def validate(path):
+    """Check an events CSV and report every problem in it.
+
+    Prints a one-line summary and exits 0 when the file is valid; otherwise lists each problem
+    (file, line, column, value, what was expected) and exits 2.
+
+    Example: timeline validate data/events.csv
+    """
+    dataset = _load(path)
+    ev = dataset.events
+    events = int(ev["kind"].eq("event").sum())
+    eras = int(ev["kind"].eq("era").sum())
+    first, last = ev["start"].min().year, ev["end"].max().year
+    click.echo(
+        f"{path}: OK — {events} events, {eras} eras, {len(dataset.themes)} themes "
+        f"({', '.join(dataset.themes)}), {first}–{last}"
+    )
+
+
+@cli.command()
+@_data_option
+@click.option("--theme", "themes", multiple=True, help="Only this theme (repeatable).")
+@click.option("--from", "date_from", default="", help="Start of the date range, e.g. 2001.")
+@click.option("--to", "date_to", default="", help="End of the date range, e.g. 2021.")
+@click.option("--search", default="", help="Only events whose text contains this.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="png", show_default=True)
+@click.option(
+    "--preset",
+    type=click.Choice(list(PRESETS)),
+    default=None,
+    help="Size preset [default: slide-16x9; a4-landscape for pdf].",
+)
+@click.option("--width", type=int, default=None, help="Custom width in pixels (with --height).")
+@click.option("--height", type=int, default=None, help="Custom height in pixels (with --width).")
+@click.option("--scale", type=float, default=1, show_default=True, help="PNG pixel scale, 1-4.")
+@click.option("--per-theme", is_flag=True, help="Write one image per theme into a folder.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    help="File to write, or folder for --per-theme [default: exports/<view>.<format>].",
+)
+def export(
+    data_path,
+    themes,
+    date_from,
+    date_to,
+    search,
+    fmt,
+    preset,
+    width,
+    height,
+    scale,
+    per_theme,
+    output,
+):
+    """Export the chart as PNG, SVG, PDF or interactive HTML, sized for slides.
+
+    The image carries a title, a subtitle stating the filters, a legend and the source
+    attribution. Files are written whole or not at all.
+
+    Example: timeline export --theme security --theme afghanistan --from 2001 --to 2021
+    --format png --preset slide-16x9 -o security.png
+    """
+    dataset = _load(data_path)
+    try:
+        spec = ImageSpec.build(fmt, preset, width, height, scale)
+    except ExportError as exc:
+        raise click.UsageError(str(exc)) from None
+    unknown = [t for t in themes if t not in dataset.themes]
+    if unknown:
+        raise click.UsageError(
+            f"Unknown theme {unknown[0]!r}; this dataset has: {', '.join(dataset.themes)}"
+        )
+    flt, notes = clean_filter(dataset, EventFilter(tuple(themes), date_from, date_to, search))
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    if per_theme:
+        jobs = [(EventFilter((t,), flt.date_from, flt.date_to, flt.query)) for t in dataset.themes]
+        folder = Path(output or "exports")
+        if folder.exists() and not folder.is_dir():
+            raise click.UsageError(f"--per-theme writes into a folder; {folder} is a file.")
+        targets = [folder / f"{filter_slug(dataset, j)}.{spec.format}" for j in jobs]
+    else:
+        jobs = [flt]
+        name = f"{filter_slug(dataset, flt)}.{spec.format}"
+        is_folder = output and (output.endswith(("/", os.sep)) or Path(output).is_dir())
+        out = Path(output) / name if is_folder else Path(output or Path("exports") / name)
+        targets = [out]
+    from timeline.views import export_view
+
+    engine = ExportEngine()
+    try:
+        with click.progressbar(
+            list(zip(jobs, targets, strict=True)),
+            label="Exporting",
+            show_pos=True,
+            hidden=len(jobs) == 1,
+            file=sys.stderr,
+        ) as bar:
+            for job, target in bar:
+                data, _ = export_view(dataset, job, spec, engine)
+                write_atomic(target, data)
+                click.echo(
+                    f"{chr(10) if len(jobs) > 1 else ''}wrote {target} ({len(data):,} bytes)"
+                )
+    except ExportError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from None
+    finally:
+        engine.close()
+
+
+@cli.command()
+@_data_option
+@click.option(
+    "--host",
+    default=lambda: os.environ.get("TIMELINE_HOST", "127.0.0.1"),
+    show_default="127.0.0.1 or $TIMELINE_HOST",
+    help="Interface to listen on; use 0.0.0.0 to allow other machines.",
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("TIMELINE_PORT", 8050)),
+    show_default="8050 or $TIMELINE_PORT",
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    default=False,
+    help="Dash debug mode (reloader, tracebacks in the page). Never in production.",
+)
+def serve(data_path, host, port, debug):
+    """Serve the interactive timeline in the browser.
+
+    Example: timeline serve --data data/events.csv --port 8050
+    """
+    from timeline.webapp import create_app
+
+    dataset = _load(data_path)
+    app = create_app(dataset)
+    click.echo(f"Serving {dataset.info.title} ({data_path}) on http://{host}:{port}/", err=True)
+    app.run(host=host, port=port, debug=debug)
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="timeline")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,510 @@
+"""Read and validate an events CSV (and its metadata) into a typed DataFrame.
+
+Every problem found is collected and reported together, each naming the file, line, column, the
+bad value and what was expected, so one run of ``timeline validate`` is enough to fix a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from timeline.dates import parse_dates
+
+COLUMNS = (
+    "id",
+    "kind",
+    "start",
+    "end",
+    "title",
+    "summary",
+    "themes",
+    "tone",
+    "importance",
+    "commentary",
+    "cited",
+    "cited_from",
+    "source",
+    "url",
+    "date_note",
+)
+REQUIRED_COLUMNS = ("id", "start", "title", "source")
+KINDS = ("event", "era")
+TITLE_MAX = 90
+DEFAULT_MAX_BYTES = 1024**3
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_MAX_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a data file, located precisely enough to fix it."""
+
+    path: str
+    line: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        what = f"column '{self.column}'" if self.column else ""
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            what = f"{what}: {shown!r}" if what else repr(shown)
+        return f"{where}: {what} — {self.expected}" if what else f"{where}: {self.expected}"
+
+
+class DataError(Exception):
+    """A data file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        count = len(self.problems)
+        head = f"{self.problems[0].path}: {count} problem{'s' if count != 1 else ''} found"
+        lines = [str(p) for p in self.problems[:_MAX_SHOWN]]
+        if count > _MAX_SHOWN:
+            lines.append(f"... and {count - _MAX_SHOWN} more")
+        return "\n".join([head, *("  " + line for line in lines)])
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a dataset is about and where its commentary comes from (``<csv>.toml``)."""
+
+    title: str
+    subtitle: str = ""
+    slug: str = "timeline"
+    countries: tuple[str, ...] = ()
+    about: str = ""
+    source: dict = field(default_factory=dict)
+    cited: dict = field(default_factory=dict)
+    theme_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def attribution(self) -> str:
+        """One line naming the article the commentary comes from."""
+        src = self.source
+        parts = [f"‘{src['title']}’" if src.get("title") else "", src.get("author", "")]
+        parts += [src.get("publisher", ""), str(src.get("date", ""))]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def author_short(self) -> str:
+        """The commentary author's name as a quote is signed: 'Saleem Qamar Butt'."""
+        author = self.source.get("author", "")
+        return re.sub(r"^(Brigadier|Brig\.|Gen\.|General|Dr\.?)\s+|\s*\(.*\)$", "", author).strip()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated events table with its metadata and theme lanes."""
+
+    events: pd.DataFrame
+    info: DatasetInfo
+    themes: tuple[str, ...]
+    path: str = ""
+
+    def theme_label(self, theme: str) -> str:
+        return self.info.theme_labels.get(theme) or theme.replace("-", " ").capitalize()
+
+    @cached_property
+    def theme_masks(self) -> dict[str, np.ndarray]:
+        """For each theme, which rows of ``events`` carry it (computed once, used by filters)."""
+        tags = self.events["themes"].explode()
+        return {
+            t: np.bincount(
+                tags.index[tags.eq(t).fillna(False).to_numpy()], minlength=len(self.events)
+            ).astype(bool)
+            for t in self.themes
+        }
+
+    @cached_property
+    def event_ids(self) -> frozenset[str]:
+        return frozenset(self.events["id"])
+
+    @cached_property
+    def search_text(self) -> pd.Series:
+        """Title, summary, commentary and quoted passage, lower-cased, for text search."""
+        ev = self.events
+        joined = ev["title"] + "\n" + ev["summary"] + "\n" + ev["commentary"] + "\n" + ev["cited"]
+        return joined.str.lower()
+
+    def theme_counts(self, index: pd.Index | None = None) -> dict[str, int]:
+        """Events (not eras) per theme among the rows ``index`` (all rows if None)."""
+        is_event = self.events["kind"].eq("event").to_numpy()
+        if index is not None:
+            keep = np.zeros(len(self.events), dtype=bool)
+            keep[np.asarray(index)] = True
+            is_event = is_event & keep
+        return {t: int((mask & is_event).sum()) for t, mask in self.theme_masks.items()}
+
+
+def max_bytes() -> int:
+    """The largest file the loader reads, settable with TIMELINE_MAX_BYTES."""
+    try:
+        return int(os.environ.get("TIMELINE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def load_dataset(path: str | os.PathLike, info_path: str | os.PathLike | None = None) -> Dataset:
+    """Load ``path`` and the metadata beside it (``events.toml`` for ``events.csv``).
+
+    Raises DataError listing every problem when the file cannot be used as it is.
+    """
+    path = Path(path)
+    info_path = Path(info_path) if info_path else path.with_suffix(".toml")
+    info = load_info(info_path, default_title=path.stem)
+    events = load_events(path, theme_labels=info.theme_labels)
+    themes = tuple(info.theme_labels) or _themes_by_frequency(events)
+    return Dataset(events=events, info=info, themes=themes, path=str(path))
+
+
+def load_info(path: Path, default_title: str = "Timeline") -> DatasetInfo:
+    """Read a dataset's metadata TOML; a missing file gives plain defaults."""
+    if not path.exists():
+        title = default_title.replace("_", " ").replace("-", " ").strip().capitalize()
+        return DatasetInfo(title=title or "Timeline", slug=_slugify(default_title))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DataError([Problem(str(path), None, None, None, f"not valid TOML: {exc}")]) from None
+    dataset = raw.get("dataset", {})
+    themes = raw.get("themes", {})
+    problems = []
+    for key, expected in (("dataset", dict), ("source", dict), ("cited", dict), ("themes", dict)):
+        if not isinstance(raw.get(key, {}), expected):
+            problems.append(Problem(str(path), None, key, None, "expected a [table]"))
+    bad_themes = [t for t in themes if not re.match(SLUG, t)] if isinstance(themes, dict) else []
+    problems += [
+        Problem(str(path), None, "themes", t, "theme names are lowercase slugs like india-kashmir")
+        for t in bad_themes
+    ]
+    if problems:
+        raise DataError(problems)
+    return DatasetInfo(
+        title=str(dataset.get("title") or default_title),
+        subtitle=str(dataset.get("subtitle", "")),
+        slug=_slugify(str(dataset.get("slug") or default_title)),
+        countries=tuple(dataset.get("countries", ())),
+        about=str(dataset.get("about", "")).strip(),
+        source=dict(raw.get("source", {})),
+        cited=dict(raw.get("cited", {})),
+        theme_labels={str(k): str(v) for k, v in themes.items()},
+    )
+
+
+def load_events(
+    path: str | os.PathLike, theme_labels: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Read an events CSV into a typed, validated DataFrame (one row per CSV record)."""
+    name = str(path)
+    text = _read_text(Path(path))
+    header, records, lines, problems = _split_records(name, text)
+    frame = pd.DataFrame(records, columns=list(header), dtype="str")
+    frame = frame.reindex(columns=list(COLUMNS), fill_value="")
+    frame["line"] = np.asarray(lines, dtype="int64")
+    for column in COLUMNS:
+        frame[column] = frame[column].str.strip()
+    problems += _check_schema(name, frame, theme_labels or {})
+    typed, date_problems = _type_columns(name, frame)
+    problems += date_problems
+    if problems:
+        problems.sort(
+            key=lambda p: (p.line or 0, COLUMNS.index(p.column) if p.column in COLUMNS else -1)
+        )
+        raise DataError(problems)
+    return typed
+
+
+def _read_text(path: Path) -> str:
+    name = str(path)
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            limit = max_bytes()
+            if size > limit:
+                raise DataError(
+                    [
+                        Problem(
+                            name,
+                            None,
+                            None,
+                            None,
+                            f"file is {size:,} bytes; the limit is {limit:,} bytes "
+                            "(set TIMELINE_MAX_BYTES to raise it)",
+                        )
+                    ]
+                )
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise DataError([Problem(name, None, None, None, "no such file")]) from None
+    except IsADirectoryError:
+        raise DataError([Problem(name, None, None, None, "is a folder, not a CSV file")]) from None
+    except PermissionError:
+        raise DataError([Problem(name, None, None, None, "permission denied")]) from None
+    if len(data) > limit:
+        raise DataError(
+            [Problem(name, None, None, None, f"file exceeds the limit of {limit:,} bytes")]
+        )
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        expected = "the file is empty; expected a header line: " + ",".join(COLUMNS)
+        raise DataError([Problem(name, 1, None, None, expected)])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 4]
+        raise DataError(
+            [Problem(name, line, None, repr(bad)[2:-1], "the file is not UTF-8; save it as UTF-8")]
+        ) from None
+
+
+def _split_records(
+    name: str, text: str
+) -> tuple[list[str], list[list[str]], list[int], list[Problem]]:
+    """Split CSV text into header and records, noting the line each record starts on."""
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    lines: list[int] = []
+    last_line = 0
+    try:
+        for row in reader:
+            start_line = last_line + 1
+            last_line = reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if header is None:
+                header = [c.strip() for c in row]
+                problems += _check_header(name, header, start_line)
+                if problems:
+                    raise DataError(problems)
+                continue
+            if len(row) != len(header):
+                problems.append(
+                    Problem(
+                        name,
+                        start_line,
+                        None,
+                        None,
+                        f"this row has {len(row)} fields; the header has {len(header)}"
+                        " (a comma inside a value must be quoted)",
+                    )
+                )
+                continue
+            records.append(row)
+            lines.append(start_line)
+    except csv.Error as exc:
+        problems.append(Problem(name, last_line + 1, None, None, f"not valid CSV: {exc}"))
+    if header is None:
+        raise DataError(problems or [Problem(name, 1, None, None, "no header line")])
+    if not records and not problems:
+        problems.append(Problem(name, 2, None, None, "the file has a header but no events"))
+    return header, records, lines, problems
+
+
+def _check_header(name: str, header: list[str], line: int) -> list[Problem]:
+    problems = []
+    for column in header:
+        if column not in COLUMNS:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    column or "(empty)",
+                    None,
+                    "unknown column; expected only: " + ", ".join(COLUMNS),
+                )
+            )
+    for column in REQUIRED_COLUMNS:
+        if column not in header:
+            problems.append(Problem(name, line, column, None, "required column is missing"))
+    seen = set()
+    for column in header:
+        if column in seen and column in COLUMNS:
+            problems.append(Problem(name, line, column, None, "column appears twice in the header"))
+        seen.add(column)
+    return problems
+
+
+def _schema(theme_labels: dict[str, str]) -> pa.DataFrameSchema:
+    def text(*checks: pa.Check, unique: bool = False) -> pa.Column:
+        return pa.Column(str, list(checks), unique=unique, report_duplicates="all")
+
+    def blank_or(predicate, expected: str) -> pa.Check:
+        return pa.Check(lambda s: s.eq("") | predicate(s), error=expected)
+
+    def number_in(lo: float, hi: float):
+        return lambda s: pd.to_numeric(s, errors="coerce").between(lo, hi)
+
+    nonempty = pa.Check(lambda s: s.ne(""), error="a value is required")
+    no_control = pa.Check(
+        lambda s: ~s.str.contains(_CONTROL, regex=True), error="no control characters (NUL etc.)"
+    )
+    if theme_labels:
+        allowed = set(theme_labels)
+        theme_expected = "themes separated by ';', each one of: " + ", ".join(theme_labels)
+    else:
+        allowed = None
+        theme_expected = "themes separated by ';', each a slug like india-kashmir"
+
+    def themes_ok(s: pd.Series) -> pd.Series:
+        tags = s.str.split(";").explode().str.strip()
+        ok = tags.str.match(SLUG)
+        if allowed is not None:
+            ok &= tags.isin(allowed)
+        return s.eq("") | ok.groupby(level=0).all()
+
+    columns = {
+        "id": text(
+            nonempty,
+            pa.Check(
+                lambda s: s.eq("") | s.str.match(SLUG), error="lowercase letters, digits and '-'"
+            ),
+            unique=True,
+        ),
+        "kind": text(blank_or(lambda s: s.isin(KINDS), "'event' or 'era' (or empty for event)")),
+        "start": text(nonempty),
+        "title": text(
+            nonempty,
+            pa.Check(lambda s: s.str.len() <= TITLE_MAX, error=f"at most {TITLE_MAX} characters"),
+            no_control,
+        ),
+        "themes": text(pa.Check(themes_ok, error=theme_expected)),
+        "tone": text(blank_or(number_in(-10, 10), "a number from -10 to 10")),
+        "importance": text(blank_or(lambda s: s.isin(("1", "2", "3")), "1, 2 or 3")),
+        "source": text(nonempty, no_control),
+        "url": text(
+            blank_or(
+                lambda s: s.str.match(r"^https?://[^\s<>\"']+$"), "an http:// or https:// link"
+            )
+        ),
+    }
+    for column in ("summary", "commentary", "cited", "cited_from", "date_note", "end"):
+        columns[column] = text(no_control)
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def _check_schema(name: str, frame: pd.DataFrame, theme_labels: dict[str, str]) -> list[Problem]:
+    problems = []
+    try:
+        _schema(theme_labels).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for case in cases.itertuples(index=False):
+            if case.index is None or pd.isna(case.index):
+                problems.append(Problem(name, None, case.column, None, str(case.check)))
+                continue
+            row = int(case.index)
+            expected = str(case.check)
+            if expected == "field_uniqueness":
+                expected = "duplicate id; each id must be unique"
+            value = str(case.failure_case)
+            problems.append(
+                Problem(name, int(frame.at[row, "line"]), case.column, value or None, expected)
+            )
+    events = frame["kind"].ne("era")
+    for column in ("summary", "themes", "tone"):
+        missing = events & frame[column].eq("")
+        problems += [
+            Problem(name, int(line), column, None, "required for events (kind 'event')")
+            for line in frame.loc[missing, "line"]
+        ]
+    orphan = frame["cited"].ne("") & frame["cited_from"].eq("")
+    problems += [
+        Problem(
+            name, int(line), "cited_from", None, "required when 'cited' is given: name the work"
+        )
+        for line in frame.loc[orphan, "line"]
+    ]
+    return problems
+
+
+def _type_columns(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    problems = []
+    start = parse_dates(frame["start"])
+    end = parse_dates(frame["end"])
+    for column, parsed in (("start", start), ("end", end)):
+        bad = parsed["error"].notna()
+        problems += [
+            Problem(name, int(line), column, value, error)
+            for line, value, error in zip(
+                frame.loc[bad, "line"],
+                frame.loc[bad, column],
+                parsed.loc[bad, "error"],
+                strict=True,
+            )
+        ]
+    backwards = end["hi"].notna() & start["lo"].notna() & (end["hi"] < start["lo"])
+    problems += [
+        Problem(name, int(line), "end", value, f"end is before start ({st})")
+        for line, value, st in zip(
+            frame.loc[backwards, "line"],
+            frame.loc[backwards, "end"],
+            frame.loc[backwards, "start"],
+            strict=True,
+        )
+    ]
+    has_end = end["lo"].notna()
+    typed = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "kind": frame["kind"].replace("", "event"),
+            "start": start["lo"],
+            "start_hi": start["hi"],
+            "end": end["hi"].where(has_end, start["hi"]),
+            "end_lo": end["lo"].where(has_end, start["lo"]),
+            "has_end": has_end,
+            "precision": start["precision"],
+            "end_precision": end["precision"],
+            "approximate": start["approximate"] | end["approximate"],
+            "uncertain": start["uncertain"] | end["uncertain"],
+            "start_text": frame["start"],
+            "end_text": frame["end"],
+            "title": frame["title"],
+            "summary": frame["summary"],
+            "themes": frame["themes"]
+            .str.split(";")
+            .map(lambda tags: [t.strip() for t in tags if t.strip()]),
+            "tone": pd.to_numeric(frame["tone"], errors="coerce").astype("float64"),
+            "importance": pd.to_numeric(frame["importance"].replace("", "1"), errors="coerce")
+            .fillna(1)
+            .astype("int8"),
+            "commentary": frame["commentary"],
+            "cited": frame["cited"],
+            "cited_from": frame["cited_from"],
+            "source": frame["source"],
+            "url": frame["url"],
+            "date_note": frame["date_note"],
+            "line": frame["line"],
+        }
+    )
+    typed = typed.sort_values(["start", "line"], kind="stable").reset_index(drop=True)
+    return typed, problems
+
+
+def _themes_by_frequency(events: pd.DataFrame) -> tuple[str, ...]:
+    counts = events["themes"].explode().dropna().value_counts()
+    return tuple(sorted(counts.index, key=lambda t: (-counts[t], t)))
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "timeline"

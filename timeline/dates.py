@@ -1,0 +1,126 @@
+"""Dates in the subset of EDTF (ISO 8601-2) that events.csv uses, parsed a column at a time.
+
+A date is ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or a decade ``YYYX``, optionally followed by ``~``
+(approximate) or ``?`` (uncertain). Each parses to the interval it stands for: ``1971-07`` is
+1 July 1971 00:00 to 31 July 1971 23:59:59, so a chart can show exactly how much is known.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+PRECISIONS = ("day", "month", "year", "decade")
+EXPECTED = "a date like 1971-07-09, 1971-07, 1971 or 197X, optionally ending in ~ or ?"
+
+_PATTERN = r"^(?P<year>\d{4}|\d{3}X)(?:-(?P<month>\d{2}))?(?:-(?P<day>\d{2}))?(?P<flag>[~?]?)$"
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def parse_dates(values: pd.Series) -> pd.DataFrame:
+    """Parse a column of EDTF strings into interval bounds and flags.
+
+    Returns a frame on the same index with ``lo`` and ``hi`` (datetime64[s], the first and last
+    second the date may denote), ``precision``, ``approximate``, ``uncertain`` and ``error``
+    (None where the value parsed, else what is wrong with it). Empty strings parse to NaT with no
+    error; whether a date is required is the caller's business.
+    """
+    text = values.astype("str").str.strip()
+    parts = text.str.extract(_PATTERN)
+    empty = text.eq("")
+    matched = parts["year"].notna()
+
+    decade = matched & parts["year"].str.endswith("X", na=False)
+    year = pd.to_numeric(parts["year"].str.replace("X", "0"), errors="coerce")
+    month = pd.to_numeric(parts["month"], errors="coerce")
+    day = pd.to_numeric(parts["day"], errors="coerce")
+
+    has_month = month.notna()
+    has_day = day.notna()
+    precision = np.select(
+        [decade, has_day, has_month, matched], ["decade", "day", "month", "year"], default=""
+    )
+
+    error = pd.Series(None, index=values.index, dtype="object")
+    error[~matched & ~empty] = f"expected {EXPECTED}"
+    error[decade & has_month] = "a decade (197X) cannot have a month or day"
+    bad_month = has_month & ~month.between(1, 12)
+    error[bad_month & error.isna()] = "month must be 01-12"
+    year_arr = year.fillna(2000).to_numpy(dtype="int64")
+    month_arr = month.fillna(1).clip(1, 12).to_numpy(dtype="int64")
+    first_of_month = (year_arr - 1970) * 12 + (month_arr - 1)
+    month_start = first_of_month.astype("datetime64[M]")
+    month_len = (month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")
+    month_len = pd.Series(month_len.astype("int64"), index=values.index)
+    bad_day = has_day & ~bad_month & ~day.between(1, month_len)
+    error[bad_day & error.isna()] = "no such day in that month"
+
+    ok = matched & error.isna()
+    day_arr = day.fillna(1).to_numpy(dtype="int64")
+    start_day = month_start.astype("datetime64[D]") + np.clip(day_arr - 1, 0, 30)
+    lo = np.where(has_day, start_day, month_start.astype("datetime64[D]"))
+    # The last day each precision covers; the interval ends at that day's last second.
+    span_end_year = ((year_arr + np.where(decade, 10, 1) - 1970) * 12).astype("datetime64[M]")
+    year_end = span_end_year.astype("datetime64[D]") - 1
+    month_end = (month_start + 1).astype("datetime64[D]") - 1
+    hi = np.where(has_day, start_day, np.where(has_month, month_end, year_end))
+    lo = lo.astype("datetime64[s]")
+    hi = hi.astype("datetime64[s]") + np.timedelta64(86399, "s")
+    nat = np.datetime64("NaT", "s")
+    return pd.DataFrame(
+        {
+            "lo": pd.Series(np.where(ok, lo, nat), index=values.index),
+            "hi": pd.Series(np.where(ok, hi, nat), index=values.index),
+            "precision": pd.Series(np.where(ok, precision, ""), index=values.index),
+            "approximate": ok & parts["flag"].eq("~"),
+            "uncertain": ok & parts["flag"].eq("?"),
+            "error": error,
+        },
+        index=values.index,
+    )
+
+
+def describe_date(text: str, note: str = "") -> str:
+    """Say a date as precisely as it is known: '9 July 1971', 'July 1971', 'the 1970s'.
+
+    ``~`` reads as 'about', ``?`` as 'perhaps'; ``note`` (a time-zone caveat, say) is added in
+    brackets: '2 May 2011 (1 May in Washington)'.
+    """
+    text = (text or "").strip()
+    flag = text[-1] if text[-1:] in "~?" and text else ""
+    core = text.rstrip("~?")
+    parts = core.split("-")
+    if core.endswith("X"):
+        said = f"the {core[:3]}0s"
+    elif len(parts) == 3:
+        said = f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    elif len(parts) == 2:
+        said = f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    else:
+        said = core
+    if flag == "~":
+        said = f"about {said}"
+    elif flag == "?":
+        said = f"{said} (uncertain)"
+    return f"{said} ({note})" if note else said
+
+
+def describe_span(start: str, end: str = "", note: str = "") -> str:
+    """Say a start date and an optional end date: 'May 1954 – 1979'."""
+    said = describe_date(start)
+    if end:
+        said = f"{said} – {describe_date(end)}"
+    return f"{said} ({note})" if note else said

@@ -1,0 +1,168 @@
+"""Choosing which events to show: by theme, by date range and by text.
+
+A ``EventFilter`` is plain data; ``filter_events`` applies it; ``filter_from_query`` and
+``filter_to_query`` carry it in a URL so a view can be shared. Nothing here knows about Dash.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qs, urlencode
+
+import numpy as np
+import pandas as pd
+
+from timeline.data import Dataset
+from timeline.dates import parse_dates
+
+QUERY_MAX = 200
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the user asked to see. Empty means everything."""
+
+    themes: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+    query: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.themes or self.date_from or self.date_to or self.query)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """A filter plus the selected event: everything a shared link restores."""
+
+    filter: EventFilter = field(default_factory=EventFilter)
+    event: str = ""
+    notes: tuple[str, ...] = ()
+
+
+def filter_events(dataset: Dataset, flt: EventFilter) -> pd.DataFrame:
+    """The rows of ``dataset.events`` that pass ``flt``, in date order.
+
+    Eras are background: the theme and text filters keep them, the date range trims them.
+    """
+    events = dataset.events
+    keep = np.ones(len(events), dtype=bool)
+    is_era = events["kind"].eq("era").to_numpy()
+    if flt.themes:
+        in_theme = np.zeros(len(events), dtype=bool)
+        for theme in flt.themes:
+            if theme in dataset.theme_masks:
+                in_theme |= dataset.theme_masks[theme]
+        keep &= in_theme | is_era
+    lo, hi = date_bounds(flt)
+    if lo is not None:
+        keep &= (events["end"] >= lo).to_numpy()
+    if hi is not None:
+        keep &= (events["start"] <= hi).to_numpy()
+    query = flt.query.strip().lower()
+    if query:
+        found = dataset.search_text.str.contains(query, regex=False).to_numpy()
+        keep &= found | is_era
+    return events[keep]
+
+
+def date_bounds(flt: EventFilter) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The instants a filter's date range runs from and to (None where open)."""
+    parsed = parse_dates(pd.Series([flt.date_from, flt.date_to], dtype="str"))
+    lo, hi = parsed.at[0, "lo"], parsed.at[1, "hi"]
+    return (None if pd.isna(lo) else lo), (None if pd.isna(hi) else hi)
+
+
+def clean_filter(dataset: Dataset, flt: EventFilter) -> tuple[EventFilter, list[str]]:
+    """Drop what a filter cannot mean for this dataset, saying what was dropped and why."""
+    notes = []
+    known = [t for t in dict.fromkeys(flt.themes) if t in dataset.themes]
+    unknown = [t for t in dict.fromkeys(flt.themes) if t not in dataset.themes]
+    if unknown:
+        shown = ", ".join(repr(t[:30]) for t in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        notes.append(f"Ignored unknown theme{'s' if len(unknown) > 1 else ''}: {shown}.")
+    date_from, date_to = flt.date_from, flt.date_to
+    parsed = parse_dates(pd.Series([date_from, date_to], dtype="str"))
+    for i, (label, value) in enumerate((("from", date_from), ("to", date_to))):
+        if value and pd.notna(parsed.at[i, "error"]):
+            notes.append(f"Ignored the '{label}' date {value[:30]!r}: expected a year like 2001.")
+            if i == 0:
+                date_from = ""
+            else:
+                date_to = ""
+    if date_from and date_to:
+        lo, hi = date_bounds(EventFilter(date_from=date_from, date_to=date_to))
+        if lo is not None and hi is not None and hi < lo:
+            notes.append("The 'from' date was after the 'to' date; they were swapped.")
+            date_from, date_to = date_to, date_from
+    query = " ".join(flt.query.split())
+    if len(query) > QUERY_MAX:
+        notes.append(f"The search text was cut to {QUERY_MAX} characters.")
+        query = query[:QUERY_MAX]
+    cleaned = EventFilter(tuple(known), date_from, date_to, query)
+    return cleaned, notes
+
+
+def filter_from_query(dataset: Dataset, query_string: str) -> ViewState:
+    """Read a view from a URL query (``?themes=a,b&from=2001&to=2021&q=drone&event=id``).
+
+    Anything that does not make sense for the dataset is dropped with a note, never an error.
+    """
+    params = parse_qs((query_string or "").lstrip("?")[:10_000], keep_blank_values=False)
+
+    def first(key: str) -> str:
+        values = params.get(key) or [""]
+        return values[0].strip()
+
+    themes = tuple(t.strip() for t in re.split(r"[,;]", first("themes")) if t.strip())
+    raw = EventFilter(themes, first("from"), first("to"), first("q"))
+    flt, notes = clean_filter(dataset, raw)
+    event = first("event")
+    if event and event not in set(dataset.events["id"]):
+        notes.append(f"No event with id {event[:60]!r} in this dataset.")
+        event = ""
+    return ViewState(flt, event, tuple(notes))
+
+
+def filter_to_query(state: ViewState) -> str:
+    """The URL query for a view, '' for the default view."""
+    flt = state.filter
+    pairs = [
+        ("themes", ",".join(flt.themes)),
+        ("from", flt.date_from),
+        ("to", flt.date_to),
+        ("q", flt.query),
+        ("event", state.event),
+    ]
+    query = urlencode([(k, v) for k, v in pairs if v])
+    return f"?{query}" if query else ""
+
+
+def describe_filter(dataset: Dataset, flt: EventFilter) -> str:
+    """A subtitle for a filtered view: 'Security, Afghanistan · 2001–2021 · “drone”'."""
+    parts = []
+    if flt.themes:
+        parts.append(", ".join(dataset.theme_label(t) for t in flt.themes))
+    if flt.date_from or flt.date_to:
+        parts.append(f"{flt.date_from or 'start'}–{flt.date_to or 'end'}")
+    if flt.query:
+        parts.append(f"“{flt.query}”")
+    return " · ".join(parts) or "All themes"
+
+
+def filter_slug(dataset: Dataset, flt: EventFilter) -> str:
+    """A file-name stem for a view: 'pakistan-us_security-afghanistan_2001-2021'."""
+    parts = [dataset.info.slug]
+    if flt.themes:
+        parts.append("-".join(flt.themes))
+    if flt.date_from or flt.date_to:
+        parts.append(f"{flt.date_from or 'start'}-{flt.date_to or 'end'}")
+    if flt.query:
+        parts.append(re.sub(r"[^a-z0-9]+", "-", flt.query.lower()).strip("-")[:30] or "search")
+    return "_".join(p for p in parts if p)
+
+
+def with_themes(flt: EventFilter, themes: list[str] | tuple[str, ...]) -> EventFilter:
+    return replace(flt, themes=tuple(themes))

@@ -1,0 +1,72 @@
+"""A view is a dataset seen through a filter: the chart and the export files made from it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from timeline.data import Dataset
+from timeline.export import ExportEngine, ImageSpec, events_to_csv
+from timeline.figures import FigureStyle, build_timeline_figure, theme_lanes
+from timeline.filters import (
+    EventFilter,
+    date_bounds,
+    describe_filter,
+    filter_events,
+    filter_slug,
+)
+
+
+def build_view_figure(
+    dataset: Dataset,
+    flt: EventFilter,
+    *,
+    style: FigureStyle | None = None,
+    selected: str = "",
+    events: pd.DataFrame | None = None,
+) -> go.Figure:
+    """The chart of ``dataset`` filtered by ``flt``, titled and attributed for a slide."""
+    shown = filter_events(dataset, flt) if events is None else events
+    lanes = theme_lanes(flt.themes or dataset.themes, dataset.info.theme_labels)
+    return build_timeline_figure(
+        shown,
+        lanes,
+        style=style,
+        title=dataset.info.title,
+        subtitle=describe_filter(dataset, flt),
+        footer=footer_text(dataset),
+        author=dataset.info.author_short or "the article's author",
+        selected=selected,
+        x_range=_view_range(shown, flt),
+    )
+
+
+def _view_range(shown: pd.DataFrame, flt: EventFilter):
+    """The dates a view spans: the filter's range where given, else the events' own."""
+    lo, hi = date_bounds(flt)
+    if shown.empty or (lo is None and hi is None):
+        return None
+    lo = lo if lo is not None else shown["start"].min()
+    hi = hi if hi is not None else shown["end"].max()
+    pad = max((hi - lo) * 0.02, pd.Timedelta(days=30))
+    return lo - pad, hi + pad
+
+
+def footer_text(dataset: Dataset) -> str:
+    attribution = dataset.info.attribution
+    lead = f"Commentary: {attribution} · " if attribution else ""
+    return f"{lead}Facts: sources listed per event · data: Relations Timeline"
+
+
+def export_view(
+    dataset: Dataset, flt: EventFilter, spec: ImageSpec, engine: ExportEngine
+) -> tuple[bytes, str]:
+    """The bytes and file name of an image (or HTML page) of the view."""
+    style = FigureStyle(width=spec.width, height=spec.height, presentation=True)
+    fig = build_view_figure(dataset, flt, style=style)
+    return engine.render(fig, spec), f"{filter_slug(dataset, flt)}.{spec.format}"
+
+
+def export_view_csv(dataset: Dataset, flt: EventFilter) -> tuple[str, str]:
+    """The filtered events in the dataset's CSV format, and a file name for them."""
+    return events_to_csv(filter_events(dataset, flt)), f"{filter_slug(dataset, flt)}.csv"
