@@ -1,0 +1,88 @@
+"""Whatever a user feeds it, the loader ends in a dataset or a readable DataError."""
+
+import csv
+import io
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from timeline.callbacks import NO_THEMES, controls_to_filter
+from timeline.data import COLUMNS, DataError, load_events
+
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _outcome(path):
+    try:
+        return load_events(path)
+    except DataError as exc:
+        assert exc.problems, "a DataError always names at least one problem"
+        assert all(str(p.path) == str(path) for p in exc.problems)
+        assert exc.message.startswith(str(path))
+        return exc
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes(tmp_path, data):
+    path = tmp_path / "junk.csv"
+    path.write_bytes(data)
+    _outcome(path)
+
+
+cell = st.text(st.characters(codec="utf-8"), max_size=40)
+
+
+@SETTINGS
+@given(
+    header=st.lists(st.sampled_from([*COLUMNS, "bogus", ""]), min_size=1, max_size=16),
+    rows=st.lists(st.lists(cell, min_size=0, max_size=18), max_size=8),
+    crlf=st.booleans(),
+)
+def test_csv_shaped_text(tmp_path, header, rows, crlf):
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows([header, *rows])
+    path = tmp_path / "shaped.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    _outcome(path)
+
+
+def test_nul_column_and_unclosed_quote_and_wide_line(tmp_path):
+    header = ",".join(COLUMNS) + "\n"
+    for name, body in {
+        "nul": header + "a,event,2011,,\x00\x00,s,t,1,1,,,,src,,\n",
+        "unclosed": header + 'a,event,2011,,"never closed\n',
+        "wide": "id," * 1_000_000 + "\n",
+    }.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(body, encoding="utf-8")
+        result = _outcome(path)
+        assert isinstance(result, DataError), name
+
+
+@given(
+    themes=st.one_of(
+        st.none(),
+        st.text(),
+        st.integers(),
+        st.lists(st.one_of(st.text(), st.integers(), st.none()), max_size=50),
+    ),
+    years=st.one_of(
+        st.none(), st.text(), st.lists(st.one_of(st.integers(), st.text(), st.floats()), max_size=4)
+    ),
+    query=st.one_of(st.none(), st.integers(), st.text(max_size=300)),
+)
+@settings(max_examples=200, deadline=None)
+def test_controls_from_the_browser_are_checked(dataset, themes, years, query):
+    flt = controls_to_filter(dataset, themes, years, query)
+    assert all(t in dataset.themes or t == NO_THEMES for t in flt.themes)
+    assert len(flt.query) <= 200
+
+
+def test_extreme_controls(dataset):
+    flt = controls_to_filter(dataset, ["security"] * 10_000, [0, 99999], "x" * 1_000_000)
+    assert flt.themes == ("security",)
+    assert flt.date_from == "" and flt.date_to == ""
+    assert len(flt.query) == 200
