@@ -25,7 +25,29 @@ THEMES = (
     "health",
     "culture",
 )
-WORDS = ["talks", "agreement", "strike", "aid", "sanctions", "visit", "summit", "ceasefire", "border", "drone", "treaty", "loan", "protest", "election", "envoy", "minister", "army", "refugees", "trade", "corridor", "nuclear"]
+WORDS = [
+    "talks",
+    "agreement",
+    "strike",
+    "aid",
+    "sanctions",
+    "visit",
+    "summit",
+    "ceasefire",
+    "border",
+    "drone",
+    "treaty",
+    "loan",
+    "protest",
+    "election",
+    "envoy",
+    "minister",
+    "army",
+    "refugees",
+    "trade",
+    "corridor",
+    "nuclear",
+]
 
 
 def write_synthetic(path: Path, rows: int, themes: int = 7, seed: int = 7) -> Path:
