@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from timeline.data import COLUMNS
+
 THEMES = (
     "security",
     "afghanistan",
@@ -66,22 +68,7 @@ def write_synthetic(path: Path, rows: int, themes: int = 7, seed: int = 7) -> Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "id",
-                "kind",
-                "start",
-                "end",
-                "title",
-                "summary",
-                "themes",
-                "tone",
-                "importance",
-                "commentary",
-                "source",
-                "url",
-            ]
-        )
+        writer.writerow(COLUMNS)
         for i in range(rows):
             y, m, d = years[i], months[i], days[i]
             start = {"day": f"{y}-{m:02d}-{d:02d}", "month": f"{y}-{m:02d}", "year": f"{y}"}[
@@ -90,22 +77,20 @@ def write_synthetic(path: Path, rows: int, themes: int = 7, seed: int = 7) -> Pa
             end = f"{min(2021, y + 1)}" if lasting[i] else ""
             n_tags = 1 + (rng.random() < 0.3)
             words = " ".join(rng.choice(WORDS, lengths[i]))
-            writer.writerow(
-                [
-                    f"e{i}",
-                    "event",
-                    start,
-                    end,
-                    f"Event {i}: {words[:60]}",
-                    words,
-                    ";".join(rng.choice(tags, n_tags, replace=False)),
-                    f"{tone[i]:g}",
-                    importance[i],
-                    words[:80] if importance[i] == 3 else "",
-                    "Synthetic benchmark data",
-                    "",
-                ]
-            )
+            row = {
+                "id": f"e{i}",
+                "kind": "event",
+                "start": start,
+                "end": end,
+                "title": f"Event {i}: {words[:60]}",
+                "summary": words,
+                "themes": ";".join(rng.choice(tags, n_tags, replace=False)),
+                "tone": f"{tone[i]:g}",
+                "importance": importance[i],
+                "commentary": words[:80] if importance[i] == 3 else "",
+                "source": "Synthetic benchmark data",
+            }
+            writer.writerow([row.get(c, "") for c in COLUMNS])
     return path
 
 
