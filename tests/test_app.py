@@ -142,8 +142,11 @@ def test_export_button_downloads_the_current_view(page, live_app):
 
 def test_camera_button_uses_the_export_size_and_name(page, live_app):
     _open(page, live_app, "?themes=china")
-    options = page.evaluate("""() => document.getElementById('timeline-chart')
-        .querySelector('.js-plotly-plot')._context.toImageButtonOptions""")
+    script = """() => (document.getElementById('timeline-chart')
+        .querySelector('.js-plotly-plot')._context.toImageButtonOptions || {})"""
+    # The config arrives from its own callback; wait for it rather than race it.
+    page.wait_for_function(f"() => ({script})().filename === 'pakistan-us_china'", timeout=10_000)
+    options = page.evaluate(script)
     assert options["filename"] == "pakistan-us_china"
     assert (options["width"], options["height"]) == (1920, 1080)
 
