@@ -15,7 +15,9 @@ CHART_POINTS = "#timeline-chart .scatterlayer .point"
 def _open(page, live_app, query=""):
     page.goto(live_app.url + "/" + query)
     page.wait_for_selector(CHART_POINTS, state="attached", timeout=30_000)
-    page.wait_for_function("() => document.querySelector('#result-count').textContent.length > 0")
+    page.wait_for_function(
+        "() => (document.querySelector('#result-count')?.textContent || '').length > 0"
+    )
 
 
 def _chart_ids(page):
@@ -53,8 +55,8 @@ def test_one_theme_leaves_only_its_events_on_chart_and_list(page, live_app, data
         if theme != "nuclear":
             page.locator(f"#theme-filter input[value='{theme}']").uncheck()
     page.wait_for_function(
-        "() => /Showing \\d+ of/.test(document.querySelector('#result-count').textContent)"
-        " && !document.querySelector('#result-count').textContent.startsWith('Showing 60')"
+        "() => /Showing \\d+ of/.test((document.querySelector('#result-count')?.textContent || ''))"
+        " && !(document.querySelector('#result-count')?.textContent || '').startsWith('Showing 60')"
     )
     page.wait_for_timeout(800)
     events = dataset.events[dataset.events["kind"] == "event"]
@@ -68,7 +70,8 @@ def test_search_narrows_chart_and_list(page, live_app):
     _open(page, live_app)
     page.fill("#text-search", "Abbottabad")
     page.wait_for_function(
-        "() => !document.querySelector('#result-count').textContent.startsWith('Showing 60 ')",
+        "() => !(document.querySelector('#result-count')?.textContent || '')"
+        ".startsWith('Showing 60 ')",
         timeout=10_000,
     )
     page.wait_for_timeout(800)
@@ -164,7 +167,7 @@ def test_phone_width_stacks_the_page(browser, live_app):
 def test_text_in_the_page_is_never_markup(page, live_app):
     page.goto(live_app.url + "/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
     page.wait_for_function(
-        "() => /No events/.test(document.querySelector('#result-count').textContent)"
+        "() => /No events/.test((document.querySelector('#result-count')?.textContent || ''))"
     )
     assert page.locator("img[src='x']").count() == 0
     assert re.search(r"No events match", page.inner_text("#result-count"))
