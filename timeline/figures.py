@@ -106,7 +106,7 @@ def build_timeline_figure(
     is_era = events["kind"].eq("era")
     eras, items = events[is_era], events[~is_era]
     if x_range is None:
-        x_range = _padded_range(events)
+        x_range = padded_range(events)
 
     _add_eras(fig, eras, geo, x_range)
     _add_swing(fig, items, geo, x_range)
@@ -156,10 +156,14 @@ class _Geometry:
         return (hi - lo) / pd.Timedelta(milliseconds=1) / self.plot_w
 
 
-def _padded_range(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
-    if events.empty:
+def padded_range(
+    events: pd.DataFrame, lo: pd.Timestamp | None = None, hi: pd.Timestamp | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The dates a chart spans: ``lo``/``hi`` where given, else the events' own, padded a little."""
+    if events.empty and (lo is None or hi is None):
         return pd.Timestamp("1947-01-01"), pd.Timestamp("2022-01-01")
-    lo, hi = events["start"].min(), events["end"].max()
+    lo = events["start"].min() if lo is None else lo
+    hi = events["end"].max() if hi is None else hi
     pad = max((hi - lo) * 0.02, pd.Timedelta(days=60))
     return lo - pad, hi + pad
 

@@ -7,7 +7,7 @@ A ``EventFilter`` is plain data; ``filter_events`` applies it; ``filter_from_que
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
 import numpy as np
@@ -162,7 +162,3 @@ def filter_slug(dataset: Dataset, flt: EventFilter) -> str:
     if flt.query:
         parts.append(re.sub(r"[^a-z0-9]+", "-", flt.query.lower()).strip("-")[:30] or "search")
     return "_".join(p for p in parts if p)
-
-
-def with_themes(flt: EventFilter, themes: list[str] | tuple[str, ...]) -> EventFilter:
-    return replace(flt, themes=tuple(themes))

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from timeline.data import Dataset
 from timeline.export import ExportEngine, ImageSpec, events_to_csv
-from timeline.figures import FigureStyle, build_timeline_figure, theme_lanes
+from timeline.figures import FigureStyle, build_timeline_figure, padded_range, theme_lanes
 from timeline.filters import (
     EventFilter,
     date_bounds,
@@ -37,19 +37,8 @@ def build_view_figure(
         footer=footer_text(dataset),
         author=dataset.info.author_short or "the article's author",
         selected=selected,
-        x_range=_view_range(shown, flt),
+        x_range=padded_range(shown, *date_bounds(flt)),
     )
-
-
-def _view_range(shown: pd.DataFrame, flt: EventFilter):
-    """The dates a view spans: the filter's range where given, else the events' own."""
-    lo, hi = date_bounds(flt)
-    if shown.empty or (lo is None and hi is None):
-        return None
-    lo = lo if lo is not None else shown["start"].min()
-    hi = hi if hi is not None else shown["end"].max()
-    pad = max((hi - lo) * 0.02, pd.Timedelta(days=30))
-    return lo - pad, hi + pad
 
 
 def footer_text(dataset: Dataset) -> str:
