@@ -83,5 +83,5 @@ def test_export_to_an_unwritable_place_fails_cleanly(tmp_path):
 def test_serve_listens_on_loopback_without_debug_by_default(monkeypatch):
     monkeypatch.delenv("TIMELINE_HOST", raising=False)
     params = {p.name: p for p in cli.commands["serve"].params}
-    assert params["host"].get_default(None, call=True) == "127.0.0.1"
+    assert params["host"].default() == "127.0.0.1"
     assert params["debug"].default is False
