@@ -21,6 +21,7 @@ def update_view_payload(themes, years, query: str, selected: str = "") -> dict:
         ("event-grid", "rowData"),
         ("result-count", "children"),
         ("theme-filter", "options"),
+        ("timeline-chart", "config"),
     ]
     return {
         "output": ".." + "...".join(f"{c}.{p}" for c, p in outputs) + "..",
@@ -32,7 +33,13 @@ def update_view_payload(themes, years, query: str, selected: str = "") -> dict:
             _prop("selected-event", "data", selected),
         ],
         "changedPropIds": ["theme-filter.value"],
-        "state": [],
+        "state": [
+            _prop("export-preset", "value", "slide-16x9"),
+            _prop("export-width", "value", 1920),
+            _prop("export-height", "value", 1080),
+            _prop("export-scale", "value", 1),
+            _prop("timeline-chart", "config", {}),
+        ],
     }
 
 

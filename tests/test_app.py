@@ -145,13 +145,12 @@ def test_export_button_downloads_the_current_view(page, live_app):
 
 def test_camera_button_uses_the_export_size_and_name(page, live_app):
     _open(page, live_app, "?themes=china")
-    script = """() => (document.getElementById('timeline-chart')
-        .querySelector('.js-plotly-plot')._context.toImageButtonOptions || {})"""
-    # The config arrives from its own callback; wait for it rather than race it.
-    page.wait_for_function(f"() => ({script})().filename === 'pakistan-us_china'", timeout=10_000)
-    options = page.evaluate(script)
-    assert options["filename"] == "pakistan-us_china"
-    assert (options["width"], options["height"]) == (1920, 1080)
+    page.hover("#timeline-chart .nsewdrag")
+    with page.expect_download(timeout=30_000) as info:
+        page.click("#timeline-chart .modebar-btn[data-title='Download plot as a PNG']")
+    download = info.value
+    assert download.suggested_filename == "pakistan-us_china.png"
+    assert Image.open(download.path()).size == (1920, 1080)
 
 
 def test_phone_width_stacks_the_page(browser, live_app):

@@ -162,3 +162,17 @@ def test_many_events_are_summarised_not_smeared(dataset):
 def test_excerpt_cuts_at_a_word():
     assert commentary_excerpt("one two three four", limit=9) == "one two …"
     assert commentary_excerpt("short") == "short"
+
+
+def test_figures_are_valid_plotly(dataset):
+    # The builder skips plotly's validation for speed; check here that nothing invalid slips by.
+    import plotly.graph_objects as go
+
+    for style in (FigureStyle(), FigureStyle(width=1920, height=1080, presentation=True)):
+        fig = build_view_figure(
+            dataset, EventFilter(), style=style, selected="2011-salala-incident"
+        )
+        go.Figure(fig.to_dict())
+    many = pd.concat([dataset.events] * 80, ignore_index=True)
+    many["id"] = [f"e{i}" for i in range(len(many))]
+    go.Figure(build_timeline_figure(many, theme_lanes(dataset.themes)).to_dict())

@@ -119,12 +119,20 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         Output(ids.GRID, "rowData"),
         Output(ids.COUNT, "children"),
         Output(ids.THEMES, "options"),
+        Output(ids.CHART, "config"),
         Input(ids.THEMES, "value"),
         Input(ids.YEARS, "value"),
         Input(ids.SEARCH, "value"),
         Input(ids.SELECTED, "data"),
+        State(ids.EXPORT_PRESET, "value"),
+        State(ids.EXPORT_WIDTH, "value"),
+        State(ids.EXPORT_HEIGHT, "value"),
+        State(ids.EXPORT_SCALE, "value"),
+        State(ids.CHART, "config"),
     )
-    def update_view(themes, years, query, selected):
+    def update_view(themes, years, query, selected, preset, width, height, scale, config):
+        # The camera button's file name follows the filters; it travels with the figure so the
+        # two can never arrive out of step.
         flt = controls_to_filter(dataset, themes, years, query)
         selected = selected if isinstance(selected, str) else ""
         events = filter_events(dataset, flt)
@@ -141,7 +149,8 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
             count = f"Showing {n:,} of {total:,} events"
             if n > GRID_ROW_LIMIT:
                 count += f" (the list holds the first {GRID_ROW_LIMIT:,}; narrow the filters)"
-        return fig, grid_rows(events, dataset), count, options
+        camera = _camera_config(config, dataset, flt, preset, width, height, scale)
+        return fig, grid_rows(events, dataset), count, options, camera
 
     @app.callback(
         Output(ids.DETAIL, "children"),
@@ -174,31 +183,20 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         return event_id
 
     @app.callback(
-        Output(ids.CHART, "config"),
-        Input(ids.THEMES, "value"),
-        Input(ids.YEARS, "value"),
-        Input(ids.SEARCH, "value"),
+        Output(ids.CHART, "config", allow_duplicate=True),
         Input(ids.EXPORT_PRESET, "value"),
         Input(ids.EXPORT_WIDTH, "value"),
         Input(ids.EXPORT_HEIGHT, "value"),
         Input(ids.EXPORT_SCALE, "value"),
+        State(ids.THEMES, "value"),
+        State(ids.YEARS, "value"),
+        State(ids.SEARCH, "value"),
         State(ids.CHART, "config"),
+        prevent_initial_call=True,
     )
-    def camera_button(themes, years, query, preset, width, height, scale, config):
+    def camera_size(preset, width, height, scale, themes, years, query, config):
         flt = controls_to_filter(dataset, themes, years, query)
-        try:
-            spec = _spec("png", preset, width, height, scale)
-        except ExportError:
-            spec = ImageSpec()
-        config = dict(config or {})
-        config["toImageButtonOptions"] = {
-            "format": "png",
-            "filename": filter_slug(dataset, flt),
-            "width": spec.width,
-            "height": spec.height,
-            "scale": spec.scale,
-        }
-        return config
+        return _camera_config(config, dataset, flt, preset, width, height, scale)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -243,6 +241,23 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         flt = controls_to_filter(dataset, themes, years, query)
         text, name = export_view_csv(dataset, flt)
         return dcc.send_string(text, name), html.P(f"Saved {name}")
+
+
+def _camera_config(config, dataset: Dataset, flt: EventFilter, preset, width, height, scale):
+    """The chart's config with its camera button set to the export size and file name."""
+    try:
+        spec = _spec("png", preset, width, height, scale)
+    except ExportError:
+        spec = ImageSpec()
+    config = dict(config) if isinstance(config, dict) else {}
+    config["toImageButtonOptions"] = {
+        "format": "png",
+        "filename": filter_slug(dataset, flt),
+        "width": spec.width,
+        "height": spec.height,
+        "scale": spec.scale,
+    }
+    return config
 
 
 def _dates_and_query(flt: EventFilter) -> tuple[str, str, str]:

@@ -102,7 +102,7 @@ def build_timeline_figure(
     """
     style = style or FigureStyle()
     geo = _Geometry(style, len(lanes))
-    fig = go.Figure()
+    fig = _Draft()
     is_era = events["kind"].eq("era")
     eras, items = events[is_era], events[~is_era]
     if x_range is None:
@@ -115,7 +115,34 @@ def build_timeline_figure(
     if selected:
         _add_selection(fig, events, selected, lanes)
     _layout(fig, lanes, geo, x_range, title, subtitle, footer, len(items), shown)
-    return fig
+    return fig.figure()
+
+
+class _Draft:
+    """A figure as plain dicts while it is being built.
+
+    Plotly validates every property each time a graph object is touched, which cost more than
+    all the rest of building this chart; the finished figure is validated by the tests instead.
+    """
+
+    def __init__(self) -> None:
+        self.data: list[dict] = []
+        self.layout: dict = {"shapes": [], "annotations": []}
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def add_shape(self, **shape) -> None:
+        self.layout["shapes"].append(shape)
+
+    def add_annotation(self, **annotation) -> None:
+        self.layout["annotations"].append(annotation)
+
+    def update_layout(self, **changes) -> None:
+        self.layout.update(changes)
+
+    def figure(self) -> go.Figure:
+        return go.Figure(data=self.data, layout=self.layout, _validate=False)
 
 
 class _Geometry:
@@ -239,7 +266,8 @@ def _add_lanes(fig, items, lanes, geo, x_range, max_markers) -> int:
         if vague.any():
             xs, ys = _segments(rows["start"][vague], rows["start_hi"][vague], y[vague])
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=xs,
                     y=ys,
                     mode="lines",
@@ -257,7 +285,8 @@ def _add_lanes(fig, items, lanes, geo, x_range, max_markers) -> int:
         if lasting.any():
             xs, ys = _segments(rows["start"][lasting], rows["end"][lasting], y[lasting])
             fig.add_trace(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=xs,
                     y=ys,
                     mode="lines",
@@ -278,7 +307,8 @@ def _add_lanes(fig, items, lanes, geo, x_range, max_markers) -> int:
         )
         size = geo.font * (0.45 + 0.2 * rows["importance"].to_numpy())
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=mid,
                 y=y,
                 mode="markers",
@@ -322,7 +352,8 @@ def _add_density(fig, exploded, lanes, lane_index, x_range, geo) -> None:
         z = np.where(counts > 0, counts, np.nan)[None, :]
         i = lane_index[lane.theme]
         fig.add_trace(
-            go.Heatmap(
+            dict(
+                type="heatmap",
                 x=mids,
                 y=[i],
                 z=z,
@@ -439,7 +470,8 @@ def _add_swing(fig, items: pd.DataFrame, geo: _Geometry, x_range) -> None:
     ):
         xs, ys = _fill_polygons(grid, np.where(np.isnan(curve), np.nan, part))
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -455,7 +487,8 @@ def _add_swing(fig, items: pd.DataFrame, geo: _Geometry, x_range) -> None:
             )
         )
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=grid,
             y=curve,
             mode="lines",
@@ -473,7 +506,8 @@ def _add_swing(fig, items: pd.DataFrame, geo: _Geometry, x_range) -> None:
     if len(rated) > DEFAULT_MAX_MARKERS:
         rated = rated.nlargest(DEFAULT_MAX_MARKERS // 3, "importance")
     fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=_midpoint(rated),
             y=rated["tone"],
             mode="markers",
@@ -607,23 +641,24 @@ def _place_labels(want: np.ndarray, widths: np.ndarray, span: float, gap: float 
 
 def _add_selection(fig, events: pd.DataFrame, selected: str, lanes) -> None:
     """Ring the selected event in every lane it is drawn in."""
-    for trace in fig.data:
-        if not isinstance(trace.meta, dict) or trace.meta.get("role") not in ("events", "tone"):
+    for trace in list(fig.data):
+        if trace.get("meta", {}).get("role") not in ("events", "tone"):
             continue
-        ids = list(trace.customdata) if trace.customdata is not None else []
+        ids = list(trace.get("customdata", []))
         if selected not in ids:
             continue
         i = ids.index(selected)
         fig.add_trace(
-            go.Scatter(
-                x=[trace.x[i]],
-                y=[trace.y[i]],
+            dict(
+                type="scatter",
+                x=[np.asarray(trace["x"])[i]],
+                y=[np.asarray(trace["y"])[i]],
                 mode="markers",
                 hoverinfo="skip",
                 showlegend=False,
                 marker={"size": 22, "symbol": "circle-open", "color": INK, "line": {"width": 2.5}},
-                xaxis=trace.xaxis,
-                yaxis=trace.yaxis,
+                xaxis=trace["xaxis"],
+                yaxis=trace["yaxis"],
                 name="selected",
                 meta={"role": "selected"},
             )
@@ -789,7 +824,8 @@ def _presentation_chrome(fig, lanes, geo: _Geometry, title, subtitle, footer) ->
     )
     for lane in lanes:
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -806,7 +842,8 @@ def _presentation_chrome(fig, lanes, geo: _Geometry, title, subtitle, footer) ->
         ("uncertain (?)", "diamond-open"),
     ):
         fig.add_trace(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=[None],
                 y=[None],
                 mode="markers",
