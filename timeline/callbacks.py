@@ -75,6 +75,43 @@ def _notes(notes) -> list:
     return [html.P(n, className="note") for n in notes]
 
 
+def render_view(
+    dataset: Dataset,
+    themes,
+    years,
+    query,
+    selected,
+    preset=None,
+    width=None,
+    height=None,
+    scale=1,
+    config=None,
+) -> tuple:
+    """Everything a filter change sends back: figure, list rows, count, theme options, config.
+
+    The camera button's file name follows the filters, so its config travels with the figure
+    and the two can never arrive out of step.
+    """
+    flt = controls_to_filter(dataset, themes, years, query)
+    selected = selected if isinstance(selected, str) else ""
+    events = filter_events(dataset, flt)
+    fig = build_view_figure(dataset, flt, style=APP_STYLE, selected=selected, events=events)
+    ignoring_themes = filter_events(dataset, EventFilter((), *_dates_and_query(flt)))
+    options = theme_options(dataset, dataset.theme_counts(ignoring_themes.index))
+    n = int(events["kind"].eq("event").sum())
+    total = int(dataset.events["kind"].eq("event").sum())
+    if NO_THEMES in flt.themes:
+        count = "No theme chosen: tick at least one theme to see events."
+    elif n == 0:
+        count = "No events match these filters. Try fewer words or a wider date range."
+    else:
+        count = f"Showing {n:,} of {total:,} events"
+        if n > GRID_ROW_LIMIT:
+            count += f" (the list holds the first {GRID_ROW_LIMIT:,}; narrow the filters)"
+    camera = _camera_config(config, dataset, flt, preset, width, height, scale)
+    return fig, grid_rows(events, dataset), count, options, camera
+
+
 def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
     """Wire the page to ``dataset``; exports go through ``engine``."""
 
@@ -131,26 +168,9 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         State(ids.CHART, "config"),
     )
     def update_view(themes, years, query, selected, preset, width, height, scale, config):
-        # The camera button's file name follows the filters; it travels with the figure so the
-        # two can never arrive out of step.
-        flt = controls_to_filter(dataset, themes, years, query)
-        selected = selected if isinstance(selected, str) else ""
-        events = filter_events(dataset, flt)
-        fig = build_view_figure(dataset, flt, style=APP_STYLE, selected=selected, events=events)
-        ignoring_themes = filter_events(dataset, EventFilter((), *_dates_and_query(flt)))
-        options = theme_options(dataset, dataset.theme_counts(ignoring_themes.index))
-        n = int(events["kind"].eq("event").sum())
-        total = int(dataset.events["kind"].eq("event").sum())
-        if NO_THEMES in flt.themes:
-            count = "No theme chosen: tick at least one theme to see events."
-        elif n == 0:
-            count = "No events match these filters. Try fewer words or a wider date range."
-        else:
-            count = f"Showing {n:,} of {total:,} events"
-            if n > GRID_ROW_LIMIT:
-                count += f" (the list holds the first {GRID_ROW_LIMIT:,}; narrow the filters)"
-        camera = _camera_config(config, dataset, flt, preset, width, height, scale)
-        return fig, grid_rows(events, dataset), count, options, camera
+        return render_view(
+            dataset, themes, years, query, selected, preset, width, height, scale, config
+        )
 
     @app.callback(
         Output(ids.DETAIL, "children"),

@@ -13,7 +13,7 @@ import pandas as pd
 PRECISIONS = ("day", "month", "year", "decade")
 EXPECTED = "a date like 1971-07-09, 1971-07, 1971 or 197X, optionally ending in ~ or ?"
 
-_PATTERN = r"^(?P<year>\d{4}|\d{3}X)(?:-(?P<month>\d{2}))?(?:-(?P<day>\d{2}))?(?P<flag>[~?]?)$"
+_PATTERN = r"(?:[0-9]{4}|[0-9]{3}X)(?:-[0-9]{2})?(?:-[0-9]{2})?[~?]?"
 _MONTHS = [
     "January",
     "February",
@@ -39,14 +39,20 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     error; whether a date is required is the caller's business.
     """
     text = values.astype("str").str.strip()
-    parts = text.str.extract(_PATTERN)
+    # One vectorised full match, then fixed-position slices: no per-row regex in Python.
+    matched = text.str.fullmatch(_PATTERN).fillna(False).astype(bool)
     empty = text.eq("")
-    matched = parts["year"].notna()
+    core = text.str.rstrip("~?")
+    length = core.str.len()
+    decade = matched & core.str.slice(3, 4).eq("X")
 
-    decade = matched & parts["year"].str.endswith("X", na=False)
-    year = pd.to_numeric(parts["year"].str.replace("X", "0"), errors="coerce")
-    month = pd.to_numeric(parts["month"], errors="coerce")
-    day = pd.to_numeric(parts["day"], errors="coerce")
+    def number(part: pd.Series, where: pd.Series) -> pd.Series:
+        return part.where(where, "0").astype("int64").where(where)
+
+    year = number(core.str.slice(0, 4).str.replace("X", "0"), matched)
+    month = number(core.str.slice(5, 7), matched & length.ge(7))
+    day = number(core.str.slice(8, 10), matched & length.eq(10))
+    flag = text.str.slice(-1).where(matched, "")
 
     has_month = month.notna()
     has_day = day.notna()
@@ -85,8 +91,8 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
             "lo": pd.Series(np.where(ok, lo, nat), index=values.index),
             "hi": pd.Series(np.where(ok, hi, nat), index=values.index),
             "precision": pd.Series(np.where(ok, precision, ""), index=values.index),
-            "approximate": ok & parts["flag"].eq("~"),
-            "uncertain": ok & parts["flag"].eq("?"),
+            "approximate": ok & flag.eq("~"),
+            "uncertain": ok & flag.eq("?"),
             "error": error,
         },
         index=values.index,

@@ -109,8 +109,9 @@ def build_timeline_figure(
         x_range = padded_range(events)
 
     _add_eras(fig, eras, geo, x_range)
-    _add_swing(fig, items, geo, x_range)
-    shown = _add_lanes(fig, items, lanes, geo, x_range, max_markers)
+    hover = _HoverTexts()
+    _add_swing(fig, items, geo, x_range, hover)
+    shown = _add_lanes(fig, items, lanes, geo, x_range, max_markers, hover)
     _add_callouts(fig, items, geo, x_range, author)
     if selected:
         _add_selection(fig, events, selected, lanes)
@@ -213,17 +214,26 @@ def _segments(starts: pd.Series, ends: pd.Series, ys: np.ndarray) -> tuple[list,
     return list(xs), list(yy)
 
 
-def _hover_text(events: pd.DataFrame) -> list[str]:
-    """Hover text for each event: title, date as precisely as known, summary. All escaped."""
-    out = []
-    for row in events[["title", "start_text", "end_text", "date_note", "summary"]].itertuples(
-        index=False
-    ):
-        title, start, end, note, summary = row
-        when = describe_span(start, end, note)
-        wrapped = "<br>".join(html.escape(line) for line in textwrap.wrap(summary, 64)[:6])
-        out.append(f"<b>{html.escape(title)}</b><br>{html.escape(when)}<br>{wrapped}")
-    return out
+class _HoverTexts:
+    """Hover text per event (title, date as precisely as known, summary; all escaped).
+
+    An event is drawn in its lanes and on the swing line; its text is made once.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[int, str] = {}
+
+    def __call__(self, events: pd.DataFrame) -> list[str]:
+        todo = events.loc[~events.index.isin(self._made.keys())]
+        todo = todo[~todo.index.duplicated()]
+        columns = ["title", "start_text", "end_text", "date_note", "summary"]
+        for key, (title, start, end, note, summary) in zip(
+            todo.index, todo[columns].itertuples(index=False), strict=True
+        ):
+            when = describe_span(start, end, note)
+            wrapped = "<br>".join(html.escape(line) for line in textwrap.wrap(summary, 64)[:6])
+            self._made[key] = f"<b>{html.escape(title)}</b><br>{html.escape(when)}<br>{wrapped}"
+        return [self._made[key] for key in events.index]
 
 
 def _pack_rows(x_px: np.ndarray, min_gap: float, rows: int) -> np.ndarray:
@@ -241,7 +251,7 @@ def _pack_rows(x_px: np.ndarray, min_gap: float, rows: int) -> np.ndarray:
 _ROW_OFFSETS = np.array([0.0, -0.27, 0.27, -0.14, 0.14])
 
 
-def _add_lanes(fig, items, lanes, geo, x_range, max_markers) -> int:
+def _add_lanes(fig, items, lanes, geo, x_range, max_markers, hover) -> int:
     """Markers, spans and bars for each theme lane. Returns the number of events with markers."""
     lane_index = {lane.theme: i for i, lane in enumerate(lanes)}
     exploded = items.assign(theme=items["themes"]).explode("theme")
@@ -327,7 +337,7 @@ def _add_lanes(fig, items, lanes, geo, x_range, max_markers) -> int:
                     },
                 },
                 customdata=rows["id"].to_numpy(),
-                hovertext=_hover_text(rows),
+                hovertext=hover(rows),
                 hovertemplate="%{hovertext}<extra>" + html.escape(lane.label) + "</extra>",
                 xaxis="x",
                 yaxis="y",
@@ -462,7 +472,7 @@ def _fill_polygons(grid: pd.DatetimeIndex, part: np.ndarray) -> tuple[list, list
     return xs, ys
 
 
-def _add_swing(fig, items: pd.DataFrame, geo: _Geometry, x_range) -> None:
+def _add_swing(fig, items: pd.DataFrame, geo: _Geometry, x_range, hover) -> None:
     grid, curve = swing_curve(items, x_range)
     for name, part, color in (
         ("cooperation", np.where(curve >= 0, curve, 0.0), COOPERATION),
@@ -518,7 +528,7 @@ def _add_swing(fig, items: pd.DataFrame, geo: _Geometry, x_range) -> None:
                 "opacity": 0.7,
             },
             customdata=rated["id"].to_numpy(),
-            hovertext=_hover_text(rated),
+            hovertext=hover(rated),
             hovertemplate="%{hovertext}<br>Tone %{y:+g}<extra></extra>",
             showlegend=False,
             xaxis="x2",
