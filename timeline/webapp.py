@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from timeline.callbacks import register_callbacks
+from timeline.callbacks import register_callbacks, render_view
 from timeline.data import Dataset
 from timeline.export import ExportEngine
 from timeline.layout import build_layout
@@ -25,4 +25,7 @@ def create_app(dataset: Dataset, engine: ExportEngine | None = None) -> Dash:
     )
     app.layout = build_layout(dataset)
     register_callbacks(app, dataset, engine or ExportEngine())
+    # Draw the default view once now, so the first visitor does not wait for lazy imports
+    # and the dataset's cached theme masks and search text.
+    render_view(dataset, list(dataset.themes), None, "", "")
     return app
