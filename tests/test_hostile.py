@@ -86,3 +86,36 @@ def test_extreme_controls(dataset):
     assert flt.themes == ("security",)
     assert flt.date_from == "" and flt.date_to == ""
     assert len(flt.query) == 200
+
+
+@SETTINGS
+@given(
+    rows=st.lists(st.lists(cell, min_size=len(COLUMNS), max_size=len(COLUMNS)), max_size=8),
+    crlf=st.booleans(),
+)
+def test_fast_reader_agrees_with_the_careful_one(rows, crlf):
+    from timeline.data import _fast_frame, _split_records
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows([COLUMNS, *rows])
+    text = out.getvalue()
+    fast = _fast_frame("x.csv", text)
+    if fast is None:
+        return
+    _, records, lines, problems = _split_records("x.csv", text)
+    assert problems == []
+    assert fast["line"].tolist() == lines
+    assert fast[list(COLUMNS)].to_numpy().tolist() == records
+
+
+def test_fast_reader_reads_the_shipped_data():
+    from pathlib import Path
+
+    from timeline.data import _fast_frame, _split_records
+
+    text = (Path(__file__).parent.parent / "data" / "events.csv").read_text(encoding="utf-8")
+    fast = _fast_frame("events.csv", text)
+    assert fast is not None
+    _, records, lines, _ = _split_records("events.csv", text)
+    assert fast["line"].tolist() == lines
+    assert fast[list(COLUMNS)].to_numpy().tolist() == records
