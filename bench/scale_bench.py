@@ -130,7 +130,8 @@ def browser_times(dataset, runs: int) -> tuple[float, float]:
     first_theme = dataset.themes[0]
     has_theme = f"""() => {{
         const gd = document.querySelector('#timeline-chart .js-plotly-plot');
-        return gd && gd.data && gd.data.some(t => t.meta && t.meta.theme === '{first_theme}');
+        return gd && gd.data && gd.data.some(
+            t => t.meta && t.meta.theme === '{first_theme}' && t.visible !== false);
     }}"""
     drawn, clicks = [], []
     with sync_playwright() as p:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 
 from timeline import ids
 from timeline.data import Dataset
@@ -114,6 +114,13 @@ def render_view(
 
 def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
     """Wire the page to ``dataset``; exports go through ``engine``."""
+    # In the browser, at once (assets/clientside.js); the server's redraw follows.
+    app.clientside_callback(
+        ClientsideFunction("timeline", "hideThemes"),
+        Output(ids.THEME_PREVIEW, "data"),
+        Input(ids.THEMES, "value"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.URL, "search"),

@@ -163,12 +163,15 @@ class _Geometry:
         self.plot_h = max(200, style.height - self.margin["t"] - self.margin["b"])
         self.plot_w = max(200, style.width - self.margin["l"] - self.margin["r"])
         callout_px = fs * 8.6
-        era_px = fs * 1.8
+        era_px = fs * 2.7  # two rows of era labels
         tone_px = max(70.0, (self.plot_h - callout_px - era_px) * 0.28)
         self.callout_bottom = 1 - callout_px / self.plot_h
         self.tone_top = self.callout_bottom - fs * 0.5 / self.plot_h
         self.tone_bottom = self.tone_top - tone_px / self.plot_h
-        self.era_label_y = self.tone_bottom - era_px * 0.5 / self.plot_h
+        self.era_label_rows = (
+            self.tone_bottom - fs * 0.7 / self.plot_h,
+            self.tone_bottom - fs * 1.85 / self.plot_h,
+        )
         self.lanes_top = self.tone_bottom - era_px / self.plot_h
         self.lane_count = max(lane_count, 1)
 
@@ -289,6 +292,7 @@ def _add_lanes(fig, items, lanes, geo, x_range, max_markers, hover) -> int:
                     xaxis="x",
                     yaxis="y",
                     name=f"{lane.label}: date span",
+                    meta={"role": "span", "theme": lane.theme},
                 )
             )
         lasting = rows["has_end"].to_numpy()
@@ -308,6 +312,7 @@ def _add_lanes(fig, items, lanes, geo, x_range, max_markers, hover) -> int:
                     xaxis="x",
                     yaxis="y",
                     name=f"{lane.label}: duration",
+                    meta={"role": "duration", "theme": lane.theme},
                 )
             )
         symbol = np.where(
@@ -413,11 +418,14 @@ def _add_eras(fig, eras: pd.DataFrame, geo: _Geometry, x_range) -> None:
             continue
         label = era.title if len(era.title) <= chars else era.title[: chars - 1].rstrip() + "…"
         x0_px = (era.start - pd.Timestamp(x_range[0])) / pd.Timedelta(milliseconds=1) / ms_per_px
-        row = 0 if x0_px >= right_edges[0] else 1
-        right_edges[row] = x0_px + len(label) * geo.font * 0.55
+        free = [r for r in (0, 1) if x0_px >= right_edges[r]]
+        if not free:
+            continue  # no room for a label: the band still shows, and the list names it
+        row = free[0]
+        right_edges[row] = x0_px + len(label) * geo.font * 0.55 + geo.font
         fig.add_annotation(
             x=era.start,
-            y=geo.era_label_y + (0 if row == 0 else -0.4 * geo.font / geo.plot_h),
+            y=geo.era_label_rows[row],
             xref="x",
             yref="paper",
             xanchor="left",
@@ -567,7 +575,9 @@ def _add_callouts(fig, items: pd.DataFrame, geo: _Geometry, x_range, author: str
     texts, widths = [], []
     for row in keyed.itertuples(index=False):
         title = textwrap.shorten(row.title, chars, placeholder="…")
-        quote = textwrap.wrap("“" + commentary_excerpt(row.commentary, 52) + "”", chars)[:2]
+        quote = textwrap.wrap("“" + commentary_excerpt(row.commentary, 52) + "”", chars)
+        if len(quote) > 2:
+            quote = [quote[0], quote[1].rstrip(",;: …”") + " …”"]
         lines = [f"<b>{html.escape(title)}</b>"] + [f"<i>{html.escape(q)}</i>" for q in quote]
         texts.append("<br>".join(lines))
         widths.append(max(len(title), *(len(q) for q in quote)) * fs * 0.56 + 8)

@@ -27,6 +27,7 @@ def build_layout(dataset: Dataset) -> html.Div:
         children=[
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.SELECTED, data=""),
+            dcc.Store(id=ids.THEME_PREVIEW),
             dcc.Download(id=ids.DOWNLOAD),
             html.Header(
                 className="masthead",
