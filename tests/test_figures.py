@@ -3,6 +3,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from timeline.figures import (
     FigureStyle,
@@ -63,8 +64,12 @@ def test_callouts_quote_the_author_for_importance_three(dataset):
     assert "two dozen troops" in salala.text
 
 
-def test_callouts_do_not_overlap(dataset):
-    style = FigureStyle(width=1920, height=1080, presentation=True)
+@pytest.mark.parametrize(
+    "style",
+    [FigureStyle(width=1920, height=1080, presentation=True), FigureStyle(width=1000, height=600)],
+    ids=["slide", "app"],
+)
+def test_callouts_do_not_overlap_or_leave_the_chart(dataset, style):
     fig = build_view_figure(dataset, EventFilter(), style=style)
     callouts = [a for a in fig.layout.annotations if (a.name or "").startswith("callout:")]
     lo, hi = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
@@ -76,6 +81,7 @@ def test_callouts_do_not_overlap(dataset):
         half = max(len(line) for line in lines) * a.font.size * 0.56 / 2
         label_y = round(a.ay + _tone_px(fig, a.y), 1)  # the label's height on the page
         by_row.setdefault(label_y, []).append((x - half, x + half))
+        assert x - half >= -1 and x + half <= plot_w + 1, a.name
     assert 1 <= len(by_row) <= 2
     for spans in by_row.values():
         spans.sort()

@@ -568,7 +568,9 @@ def _add_callouts(fig, items: pd.DataFrame, geo: _Geometry, x_range, author: str
     ]
     if keyed.empty:
         return
-    keyed = keyed.nlargest(MAX_CALLOUTS, ["importance", "tone"], keep="first").sort_values("start")
+    # The strongest swings (either way) first, when not all fit.
+    keyed = keyed.assign(strength=keyed["tone"].abs())
+    keyed = keyed.nlargest(MAX_CALLOUTS, "strength", keep="first").sort_values("start")
     ms_per_px = geo.ms_per_px(x_range)
     fs = geo.font * 0.8
     chars = 26
@@ -582,7 +584,16 @@ def _add_callouts(fig, items: pd.DataFrame, geo: _Geometry, x_range, author: str
         texts.append("<br>".join(lines))
         widths.append(max(len(title), *(len(q) for q in quote)) * fs * 0.56 + 8)
     want = ((_midpoint(keyed) - lo) / pd.Timedelta(milliseconds=1) / ms_per_px).to_numpy()
-    placed, rows = _place_labels(want, np.array(widths), geo.plot_w)
+    widths = np.array(widths)
+    placed, rows = _place_labels(want, widths, geo.plot_w)
+    # Two rows hold only so much: leave out the weakest swings rather than push any box off
+    # the chart.
+    while len(keyed) > 1 and (placed - widths / 2 < -1).any():
+        weakest = int(np.argmin(keyed["strength"].to_numpy()))
+        keep = np.arange(len(keyed)) != weakest
+        keyed, want, widths = keyed[keep], want[keep], widths[keep]
+        texts = [t for t, k in zip(texts, keep, strict=True) if k]
+        placed, rows = _place_labels(want, widths, geo.plot_w)
     row_paper = (1.0 - fs * 2.3 / geo.plot_h, geo.callout_bottom + fs * 2.0 / geo.plot_h)
     order = np.argsort(rows, kind="stable")
     columns = (

@@ -59,18 +59,25 @@ def build_layout(dataset: Dataset) -> html.Div:
                         children=[
                             html.Div(id=ids.NOTES, className="notes", role="status"),
                             html.P(id=ids.COUNT, className="count", **{"aria-live": "polite"}),
-                            dcc.Graph(
-                                id=ids.CHART,
-                                className="chart",
-                                config={
-                                    "displaylogo": False,
-                                    "responsive": True,
-                                    "modeBarButtonsToRemove": [
-                                        "select2d",
-                                        "lasso2d",
-                                        "autoScale2d",
-                                    ],
-                                },
+                            # A fixed-height box the responsive graph fills; the figure's callouts
+                            # are laid out for this height (callbacks.APP_STYLE).
+                            html.Div(
+                                className="chart-box",
+                                children=[
+                                    dcc.Graph(
+                                        id=ids.CHART,
+                                        className="chart",
+                                        config={
+                                            "displaylogo": False,
+                                            "responsive": True,
+                                            "modeBarButtonsToRemove": [
+                                                "select2d",
+                                                "lasso2d",
+                                                "autoScale2d",
+                                            ],
+                                        },
+                                    ),
+                                ],
                             ),
                             _legend_key(),
                             html.Div(
