@@ -158,7 +158,9 @@ class _Geometry:
             "l": int(fs * 9.5),
             "r": int(fs * 1.8),
             "t": int(fs * (6.4 if pres else 1.5)),
-            "b": int(fs * (6.4 if pres else 4.2)),
+            # In the app the range slider and its labels sit in this margin (plotly would
+            # otherwise grow it after the callouts were laid out).
+            "b": int(fs * (6.4 if pres else 6.8)),
         }
         self.plot_h = max(200, style.height - self.margin["t"] - self.margin["b"])
         self.plot_w = max(200, style.width - self.margin["l"] - self.margin["r"])
@@ -706,7 +708,8 @@ def _layout(fig, lanes, geo: _Geometry, x_range, title, subtitle, footer, count,
         width=style.width if pres else None,
         height=style.height,
         autosize=not pres,
-        margin={**geo.margin, "pad": 0},
+        # Fixed margins: the callouts are laid out in pixels for exactly this plot area.
+        margin={**geo.margin, "pad": 0, "autoexpand": False},
         paper_bgcolor=background,
         plot_bgcolor=background,
         font={"family": style.font_family, "size": fs, "color": INK},
