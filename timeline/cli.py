@@ -142,6 +142,8 @@ def export(
 
     engine = ExportEngine()
     try:
+        written = []
+        # The bar goes to stderr and the list of files to stdout, after the bar is done.
         with click.progressbar(
             list(zip(jobs, targets, strict=True)),
             label="Exporting",
@@ -152,9 +154,9 @@ def export(
             for job, target in bar:
                 data, _ = export_view(dataset, job, spec, engine)
                 write_atomic(target, data)
-                click.echo(
-                    f"{chr(10) if len(jobs) > 1 else ''}wrote {target} ({len(data):,} bytes)"
-                )
+                written.append(f"wrote {target} ({len(data):,} bytes)")
+        for line in written:
+            click.echo(line)
     except ExportError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(2) from None
