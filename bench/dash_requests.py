@@ -56,6 +56,7 @@ def export_payload(fmt: str, preset: str, themes, years, query: str = "", scale:
             _prop("export-width", "value", 1920),
             _prop("export-height", "value", 1080),
             _prop("export-scale", "value", scale),
+            _prop("export-background", "value", []),
             _prop("theme-filter", "value", themes),
             _prop("year-range", "value", years),
             _prop("text-search", "value", query),

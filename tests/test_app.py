@@ -170,3 +170,12 @@ def test_text_in_the_page_is_never_markup(page, live_app):
     )
     assert page.locator("img[src='x']").count() == 0
     assert re.search(r"No events match", page.inner_text("#result-count"))
+
+
+def test_the_list_works_from_the_keyboard(page, live_app):
+    _open(page, live_app, "?q=Kissinger")
+    page.locator("#event-grid .ag-row[row-id='1971-kissinger-secret-trip'] .ag-cell").first.focus()
+    page.keyboard.press("Space")
+    page.wait_for_selector("#event-detail .event-title", timeout=10_000)
+    assert "Kissinger" in page.inner_text("#event-detail .event-title")
+    assert "diplomatic bridge" in page.inner_text("#event-detail blockquote.author")

@@ -104,3 +104,12 @@ def test_csv_export_is_the_dataset_format_and_spreadsheet_safe(dataset, tmp_path
     evil["title"] = '=HYPERLINK("http://x")'
     assert "'=HYPERLINK" in events_to_csv(evil)
     assert ",-9," in events_to_csv(dataset.events[dataset.events["id"] == "2011-salala-incident"])
+
+
+def test_png_background_is_white_or_transparent(dataset, engine):
+    white, _ = export_view(dataset, EventFilter(), ImageSpec.build("png", preset="square"), engine)
+    clear, _ = export_view(
+        dataset, EventFilter(), ImageSpec.build("png", preset="square", transparent=True), engine
+    )
+    assert Image.open(io.BytesIO(white)).convert("RGBA").getpixel((3, 3)) == (255, 255, 255, 255)
+    assert Image.open(io.BytesIO(clear)).convert("RGBA").getpixel((3, 3))[3] == 0

@@ -234,17 +234,19 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         State(ids.EXPORT_WIDTH, "value"),
         State(ids.EXPORT_HEIGHT, "value"),
         State(ids.EXPORT_SCALE, "value"),
+        State(ids.EXPORT_BACKGROUND, "value"),
         State(ids.THEMES, "value"),
         State(ids.YEARS, "value"),
         State(ids.SEARCH, "value"),
         prevent_initial_call=True,
     )
-    def export_image(_n, fmt, preset, width, height, scale, themes, years, query):
+    def export_image(_n, fmt, preset, width, height, scale, background, themes, years, query):
         flt = controls_to_filter(dataset, themes, years, query)
         if NO_THEMES in flt.themes:
             return no_update, html.P("Tick at least one theme to export.", className="error")
         try:
-            spec = _spec(fmt, preset, width, height, scale)
+            transparent = isinstance(background, list) and "transparent" in background
+            spec = _spec(fmt, preset, width, height, scale, transparent)
             data, name = export_view(dataset, flt, spec, engine)
         except ExportError as exc:
             return no_update, html.P(str(exc), className="error")
@@ -291,11 +293,14 @@ def _dates_and_query(flt: EventFilter) -> tuple[str, str, str]:
     return flt.date_from, flt.date_to, flt.query
 
 
-def _spec(fmt, preset, width, height, scale) -> ImageSpec:
+def _spec(fmt, preset, width, height, scale, transparent: bool = False) -> ImageSpec:
     fmt = fmt if isinstance(fmt, str) else "png"
     scale = scale if isinstance(scale, int | float) else 1
     if preset == "custom":
         if not isinstance(width, int | float) or not isinstance(height, int | float):
             raise ExportError("Give a width and a height in pixels for a custom size.")
-        return ImageSpec.build(fmt, width=int(width), height=int(height), scale=scale)
-    return ImageSpec.build(fmt, preset=preset if isinstance(preset, str) else None, scale=scale)
+        return ImageSpec.build(
+            fmt, width=int(width), height=int(height), scale=scale, transparent=transparent
+        )
+    preset = preset if isinstance(preset, str) else None
+    return ImageSpec.build(fmt, preset=preset, scale=scale, transparent=transparent)

@@ -84,6 +84,7 @@ def validate(path):
 @click.option("--width", type=int, default=None, help="Custom width in pixels (with --height).")
 @click.option("--height", type=int, default=None, help="Custom height in pixels (with --width).")
 @click.option("--scale", type=float, default=1, show_default=True, help="PNG pixel scale, 1-4.")
+@click.option("--transparent", is_flag=True, help="No background (PNG, SVG, PDF).")
 @click.option("--per-theme", is_flag=True, help="Write one image per theme into a folder.")
 @click.option(
     "-o",
@@ -102,6 +103,7 @@ def export(
     width,
     height,
     scale,
+    transparent,
     per_theme,
     output,
 ):
@@ -115,7 +117,7 @@ def export(
     """
     dataset = _load(data_path)
     try:
-        spec = ImageSpec.build(fmt, preset, width, height, scale)
+        spec = ImageSpec.build(fmt, preset, width, height, scale, transparent)
     except ExportError as exc:
         raise click.UsageError(str(exc)) from None
     unknown = [t for t in themes if t not in dataset.themes]

@@ -63,12 +63,13 @@ class BrowserMissing(ExportError):
 
 @dataclass(frozen=True)
 class ImageSpec:
-    """What to produce: format, size in CSS pixels and (for PNG) a pixel scale."""
+    """What to produce: format, size in CSS pixels, (for PNG) a pixel scale, and background."""
 
     format: str = "png"
     width: int = 1920
     height: int = 1080
     scale: float = 1
+    transparent: bool = False
 
     @classmethod
     def build(
@@ -78,6 +79,7 @@ class ImageSpec:
         width: int | None = None,
         height: int | None = None,
         scale: float = 1,
+        transparent: bool = False,
     ) -> ImageSpec:
         """Check and combine the user's choices; raise ExportError saying what is wrong."""
         fmt = (format or "png").lower()
@@ -100,7 +102,7 @@ class ImageSpec:
             raise ExportError(f"Scale must be a number from 1 to {MAX_SCALE}.") from None
         if not 1 <= s <= MAX_SCALE:
             raise ExportError(f"Scale must be from 1 to {MAX_SCALE}.")
-        return cls(fmt, w, h, s if fmt == "png" else 1)
+        return cls(fmt, w, h, s if fmt == "png" else 1, bool(transparent))
 
 
 def browser_path() -> str | None:

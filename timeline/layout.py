@@ -245,6 +245,12 @@ def _export_controls() -> html.Section:
                     ),
                 ],
             ),
+            dcc.Checklist(
+                id=ids.EXPORT_BACKGROUND,
+                options=[{"label": " Transparent background", "value": "transparent"}],
+                value=[],
+                className="background",
+            ),
             html.Label("PNG scale", htmlFor=ids.EXPORT_SCALE, className="field-label"),
             dcc.Slider(
                 id=ids.EXPORT_SCALE,

@@ -51,7 +51,9 @@ def export_view(
     dataset: Dataset, flt: EventFilter, spec: ImageSpec, engine: ExportEngine
 ) -> tuple[bytes, str]:
     """The bytes and file name of an image (or HTML page) of the view."""
-    style = FigureStyle(width=spec.width, height=spec.height, presentation=True)
+    style = FigureStyle(
+        width=spec.width, height=spec.height, presentation=True, transparent=spec.transparent
+    )
     fig = build_view_figure(dataset, flt, style=style)
     return engine.render(fig, spec), f"{filter_slug(dataset, flt)}.{spec.format}"
 
