@@ -1,4 +1,5 @@
 import itertools
+import json
 import re
 
 import numpy as np
@@ -182,3 +183,32 @@ def test_figures_are_valid_plotly(dataset):
     many = pd.concat([dataset.events] * 80, ignore_index=True)
     many["id"] = [f"e{i}" for i in range(len(many))]
     go.Figure(build_timeline_figure(many, theme_lanes(dataset.themes)).to_dict())
+
+
+def test_the_apps_plain_dict_figure_is_the_same_valid_figure(dataset):
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    flt = EventFilter(themes=("security", "china"))
+    plain = build_view_figure(dataset, flt, selected="2011-salala-incident", as_dict=True)
+    assert isinstance(plain, dict)
+    checked = go.Figure(plain)  # validates every property
+    made = build_view_figure(dataset, flt, selected="2011-salala-incident")
+    assert json.loads(pio.to_json(checked)) == json.loads(pio.to_json(made))
+
+
+def test_hover_text_wraps_at_spaces_and_loses_no_words(dataset):
+    import html
+
+    long_word = "x" * 80
+    summary = ("Talks resumed after a pause of several months in Islamabad. " * 2) + long_word
+    events = dataset.events[dataset.events["kind"] == "event"].head(1).copy()
+    events["summary"] = summary
+    fig = build_timeline_figure(events, theme_lanes(dataset.themes))
+    hover = html.unescape(_event_traces(fig)[0].hovertext[0])
+    lines = hover.split("<br>")[2:]  # after the title and the date
+    assert all(len(line) <= 64 for line in lines)
+    assert "".join(lines).replace(" ", "") == summary.replace(" ", "")
+    # Lines are filled: the next line's first word would not have fitted.
+    assert all(len(a) + 1 + len(b.split()[0]) > 64 for a, b in itertools.pairwise(lines))
+    assert lines[-1] == long_word[64:]

@@ -95,7 +95,9 @@ def render_view(
     flt = controls_to_filter(dataset, themes, years, query)
     selected = selected if isinstance(selected, str) else ""
     events = filter_events(dataset, flt)
-    fig = build_view_figure(dataset, flt, style=APP_STYLE, selected=selected, events=events)
+    fig = build_view_figure(
+        dataset, flt, style=APP_STYLE, selected=selected, events=events, as_dict=True
+    )
     ignoring_themes = filter_events(dataset, EventFilter((), *_dates_and_query(flt)))
     options = theme_options(dataset, dataset.theme_counts(ignoring_themes.index))
     n = int(events["kind"].eq("event").sum())

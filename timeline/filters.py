@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qs, urlencode
 
 import numpy as np
@@ -70,9 +71,25 @@ def filter_events(dataset: Dataset, flt: EventFilter) -> pd.DataFrame:
 
 def date_bounds(flt: EventFilter) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """The instants a filter's date range runs from and to (None where open)."""
-    parsed = parse_dates(pd.Series([flt.date_from, flt.date_to], dtype="str"))
+    lo, hi, _, _ = _parse_range(flt.date_from, flt.date_to)
+    return lo, hi
+
+
+@lru_cache(maxsize=512)
+def _parse_range(date_from: str, date_to: str) -> tuple:
+    """(from's first instant, to's last instant, from's error, to's error), None where absent.
+
+    Cached: every filter change asks this several times of the same two short strings, and the
+    column parser's fixed cost is far above the work for two values.
+    """
+    parsed = parse_dates(pd.Series([date_from, date_to], dtype="str"))
     lo, hi = parsed.at[0, "lo"], parsed.at[1, "hi"]
-    return (None if pd.isna(lo) else lo), (None if pd.isna(hi) else hi)
+    errors = [parsed.at[i, "error"] for i in (0, 1)]
+    return (
+        None if pd.isna(lo) else lo,
+        None if pd.isna(hi) else hi,
+        *(None if pd.isna(e) else e for e in errors),
+    )
 
 
 def clean_filter(dataset: Dataset, flt: EventFilter) -> tuple[EventFilter, list[str]]:
@@ -84,9 +101,9 @@ def clean_filter(dataset: Dataset, flt: EventFilter) -> tuple[EventFilter, list[
         shown = ", ".join(repr(t[:30]) for t in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         notes.append(f"Ignored unknown theme{'s' if len(unknown) > 1 else ''}: {shown}.")
     date_from, date_to = flt.date_from, flt.date_to
-    parsed = parse_dates(pd.Series([date_from, date_to], dtype="str"))
+    errors = _parse_range(date_from, date_to)[2:]
     for i, (label, value) in enumerate((("from", date_from), ("to", date_to))):
-        if value and pd.notna(parsed.at[i, "error"]):
+        if value and errors[i] is not None:
             notes.append(f"Ignored the '{label}' date {value[:30]!r}: expected a year like 2001.")
             if i == 0:
                 date_from = ""
@@ -120,7 +137,7 @@ def filter_from_query(dataset: Dataset, query_string: str) -> ViewState:
     raw = EventFilter(themes, first("from"), first("to"), first("q"))
     flt, notes = clean_filter(dataset, raw)
     event = first("event")
-    if event and event not in set(dataset.events["id"]):
+    if event and event not in dataset.event_ids:
         notes.append(f"No event with id {event[:60]!r} in this dataset.")
         event = ""
     return ViewState(flt, event, tuple(notes))

@@ -24,8 +24,12 @@ def build_view_figure(
     style: FigureStyle | None = None,
     selected: str = "",
     events: pd.DataFrame | None = None,
-) -> go.Figure:
-    """The chart of ``dataset`` filtered by ``flt``, titled and attributed for a slide."""
+    as_dict: bool = False,
+) -> go.Figure | dict:
+    """The chart of ``dataset`` filtered by ``flt``, titled and attributed for a slide.
+
+    ``as_dict``: plain dicts rather than a graph object (see ``build_timeline_figure``).
+    """
     shown = filter_events(dataset, flt) if events is None else events
     lanes = theme_lanes(flt.themes or dataset.themes, dataset.info.theme_labels)
     return build_timeline_figure(
@@ -38,6 +42,7 @@ def build_view_figure(
         author=dataset.info.author_short or "the article's author",
         selected=selected,
         x_range=padded_range(shown, *date_bounds(flt)),
+        as_dict=as_dict,
     )
 
 
