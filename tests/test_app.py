@@ -12,12 +12,17 @@ pytestmark = pytest.mark.browser
 CHART_POINTS = "#timeline-chart .scatterlayer .point"
 
 
+PENDING = "() => document.documentElement.classList.contains('view-pending')"
+
+
 def _open(page, live_app, query=""):
     page.goto(live_app.url + "/" + query)
     page.wait_for_selector(CHART_POINTS, state="attached", timeout=30_000)
     page.wait_for_function(
         "() => (document.querySelector('#result-count')?.textContent || '').length > 0"
     )
+    # A link's own view has been drawn once the page stops dimming the default one.
+    page.wait_for_function(f"() => !({PENDING})()", timeout=30_000)
 
 
 def _chart_ids(page):
@@ -40,7 +45,12 @@ def _grid_ids(page):
 
 
 def test_page_loads_with_every_event_and_no_console_errors(page, live_app, dataset):
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     _open(page, live_app)
+    # The chart draws with the cartesian bundle in assets; the full one is never fetched.
+    assert any("plotly-cartesian" in u for u in scripts)
+    assert not any("plotly.min.js" in u for u in scripts)
     events = dataset.events[dataset.events["kind"] == "event"]
     assert _chart_ids(page) == set(events["id"])
     assert page.inner_text("h1") == dataset.info.title
@@ -122,6 +132,27 @@ def test_url_restores_filters_and_selection(page, live_app):
     assert "2 May 2011" in page.inner_text("#event-detail .when")
     ids = _chart_ids(page)
     assert ids and all(i[:4].isdigit() and 2000 <= int(i[:4]) <= 2021 for i in ids)
+
+
+def test_a_shared_link_dims_the_default_view_until_its_own_is_drawn(page, live_app, dataset):
+    china = dataset.events[dataset.events["themes"].map(lambda t: "china" in t)]
+    page.goto(live_app.url + "/?themes=china")
+    page.wait_for_selector(CHART_POINTS, state="attached", timeout=30_000)
+    shown, pending = _chart_ids(page), page.evaluate(PENDING)
+    if shown != set(china["id"]):
+        assert pending, "the default view was shown undimmed for a link to another view"
+    page.wait_for_function(f"() => !({PENDING})()", timeout=30_000)
+    assert _chart_ids(page) == set(china["id"])
+    page.wait_for_timeout(300)  # the fade
+    assert page.eval_on_selector(".chart-box", "e => getComputedStyle(e).opacity") == "1"
+
+
+@pytest.mark.parametrize("query", ["", "?utm_source=mail", "?q=%20%20"])
+def test_links_that_need_no_redraw_are_not_left_dimmed(page, live_app, dataset, query):
+    _open(page, live_app, query)  # waits until the page is no longer dimmed
+    events = dataset.events[dataset.events["kind"] == "event"]
+    assert _chart_ids(page) == set(events["id"])
+    assert page.console_errors == []
 
 
 def test_bad_url_shows_a_note_not_an_error(page, live_app):

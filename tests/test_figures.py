@@ -212,3 +212,33 @@ def test_hover_text_wraps_at_spaces_and_loses_no_words(dataset):
     # Lines are filled: the next line's first word would not have fitted.
     assert all(len(a) + 1 + len(b.split()[0]) > 64 for a, b in itertools.pairwise(lines))
     assert lines[-1] == long_word[64:]
+
+
+# The app ships plotly.js's cartesian bundle (timeline/assets), not the full one.
+CARTESIAN_TRACES = {"bar", "box", "contour", "heatmap", "histogram", "image", "pie", "scatter"}
+
+
+def test_the_app_uses_only_traces_in_its_plotly_bundle(dataset):
+    many = pd.concat([dataset.events] * 80, ignore_index=True)
+    many["id"] = [f"e{i}" for i in range(len(many))]
+    for fig in (
+        build_view_figure(dataset, EventFilter(), selected="2011-salala-incident", as_dict=True),
+        build_timeline_figure(many, theme_lanes(dataset.themes), as_dict=True),
+    ):
+        assert {t.get("type", "scatter") for t in fig["data"]} <= CARTESIAN_TRACES
+
+
+def test_the_shipped_plotly_bundle_matches_plotly_py():
+    from pathlib import Path
+
+    import plotly
+
+    def version(path: Path) -> str:
+        return re.search(r"plotly\.js.*? v(\d+\.\d+\.\d+)", path.read_text()[:300]).group(1)
+
+    full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    [shipped] = (Path(__file__).parent.parent / "timeline" / "assets").glob("plotly-*.min.js")
+    assert version(shipped) == version(full), (
+        f"{shipped.name} is plotly.js {version(shipped)} but plotly.py draws with "
+        f"{version(full)}: update it (see README, Development)"
+    )

@@ -24,7 +24,9 @@ from timeline.filters import (
     filter_to_query,
 )
 from timeline.layout import (
+    CHART_CONFIG,
     GRID_ROW_LIMIT,
+    ViewParts,
     detail_panel,
     detail_placeholder,
     grid_rows,
@@ -86,7 +88,7 @@ def render_view(
     height=None,
     scale=1,
     config=None,
-) -> tuple:
+) -> ViewParts:
     """Everything a filter change sends back: figure, list rows, count, theme options, config.
 
     The camera button's file name follows the filters, so its config travels with the figure
@@ -111,7 +113,12 @@ def render_view(
         if n > GRID_ROW_LIMIT:
             count += f" (the list holds the first {GRID_ROW_LIMIT:,}; narrow the filters)"
     camera = _camera_config(config, dataset, flt, preset, width, height, scale)
-    return fig, grid_rows(events, dataset), count, options, camera
+    return ViewParts(fig, grid_rows(events, dataset), count, options, camera)
+
+
+def first_view(dataset: Dataset) -> ViewParts:
+    """The default view, drawn into the page itself (see ``layout.build_layout``)."""
+    return render_view(dataset, list(dataset.themes), None, "", "", config=CHART_CONFIG)
 
 
 def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
@@ -123,6 +130,15 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         Input(ids.THEMES, "value"),
         prevent_initial_call=True,
     )
+    # A shared link opens on the default view, dimmed (assets/clientside.js) until its own
+    # view arrives: sync_url says whether one is coming, update_view brings it.
+    app.clientside_callback(
+        ClientsideFunction("timeline", "showView"),
+        Output(ids.VIEW_SHOWN, "data"),
+        Input(ids.VIEW_PENDING, "data"),
+        Input(ids.CHART, "figure"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -131,6 +147,7 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         Output(ids.SEARCH, "value"),
         Output(ids.SELECTED, "data"),
         Output(ids.NOTES, "children"),
+        Output(ids.VIEW_PENDING, "data"),
         Input(ids.URL, "search"),
         Input(ids.THEMES, "value"),
         Input(ids.YEARS, "value"),
@@ -142,17 +159,21 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         trigger = ctx.triggered_id
         if trigger in (None, ids.URL):
             state = filter_from_query(dataset, search if isinstance(search, str) else "")
+            if state == ViewState():
+                # The page already shows the default view: nothing to redraw.
+                return (*(no_update,) * 6, False)
             t, y, q = filter_to_controls(dataset, state.filter)
-            return no_update, t, y, q, state.event, _notes(state.notes)
+            return no_update, t, y, q, state.event, _notes(state.notes), True
         if trigger == ids.RESET:
             t, y, q = filter_to_controls(dataset, EventFilter())
-            return "", t, y, q, "", []
+            return "", t, y, q, "", [], no_update
         flt = controls_to_filter(dataset, themes, years, query)
         if NO_THEMES in flt.themes:
             flt = EventFilter((), flt.date_from, flt.date_to, flt.query)
         event = selected if isinstance(selected, str) else ""
         return (
             filter_to_query(ViewState(flt, event)),
+            no_update,
             no_update,
             no_update,
             no_update,
@@ -175,6 +196,8 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         State(ids.EXPORT_HEIGHT, "value"),
         State(ids.EXPORT_SCALE, "value"),
         State(ids.CHART, "config"),
+        # The page opens showing the default view; a link's filters arrive through sync_url.
+        prevent_initial_call=True,
     )
     def update_view(themes, years, query, selected, preset, width, height, scale, config):
         return render_view(
@@ -184,6 +207,7 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
     @app.callback(
         Output(ids.DETAIL, "children"),
         Input(ids.SELECTED, "data"),
+        prevent_initial_call=True,  # the page opens with the placeholder
     )
     def show_detail(selected):
         if not isinstance(selected, str) or not selected:

@@ -6,6 +6,8 @@ formatting what they are given. Dash escapes all text it renders, so data stays 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
@@ -17,17 +19,40 @@ from timeline.export import FORMATS, PRESETS
 from timeline.figures import theme_lanes
 
 GRID_ROW_LIMIT = 2000
+CHART_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
 
 
-def build_layout(dataset: Dataset) -> html.Div:
+class ViewParts(NamedTuple):
+    """What the page shows for one view: what a filter change sends, in its output order."""
+
+    figure: dict
+    rows: list[dict]
+    count: str
+    theme_options: list[dict]
+    chart_config: dict
+
+
+def build_layout(dataset: Dataset, first: ViewParts | None = None) -> html.Div:
+    """The page, showing ``first`` (the default view) before any callback has run.
+
+    With the first view in the page, the chart is drawn as soon as Plotly has loaded; a link
+    with filters in it redraws once the filters are read.
+    """
     info = dataset.info
     years = year_bounds(dataset)
+    first = first or ViewParts({}, [], "", theme_options(dataset), CHART_CONFIG)
     return html.Div(
         className="page",
         children=[
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.SELECTED, data=""),
             dcc.Store(id=ids.THEME_PREVIEW),
+            dcc.Store(id=ids.VIEW_PENDING),
+            dcc.Store(id=ids.VIEW_SHOWN),
             dcc.Download(id=ids.DOWNLOAD),
             html.Header(
                 className="masthead",
@@ -50,7 +75,7 @@ def build_layout(dataset: Dataset) -> html.Div:
                     html.Aside(
                         className="controls",
                         children=[
-                            _filters(dataset, years),
+                            _filters(dataset, years, first.theme_options),
                             _export_controls(),
                         ],
                     ),
@@ -58,7 +83,12 @@ def build_layout(dataset: Dataset) -> html.Div:
                         className="content",
                         children=[
                             html.Div(id=ids.NOTES, className="notes", role="status"),
-                            html.P(id=ids.COUNT, className="count", **{"aria-live": "polite"}),
+                            html.P(
+                                first.count,
+                                id=ids.COUNT,
+                                className="count",
+                                **{"aria-live": "polite"},
+                            ),
                             # A fixed-height box the responsive graph fills; the figure's callouts
                             # are laid out for this height (callbacks.APP_STYLE).
                             html.Div(
@@ -67,15 +97,8 @@ def build_layout(dataset: Dataset) -> html.Div:
                                     dcc.Graph(
                                         id=ids.CHART,
                                         className="chart",
-                                        config={
-                                            "displaylogo": False,
-                                            "responsive": True,
-                                            "modeBarButtonsToRemove": [
-                                                "select2d",
-                                                "lasso2d",
-                                                "autoScale2d",
-                                            ],
-                                        },
+                                        figure=first.figure,
+                                        config=first.chart_config,
                                     ),
                                 ],
                             ),
@@ -87,7 +110,7 @@ def build_layout(dataset: Dataset) -> html.Div:
                                         className="list",
                                         children=[
                                             html.H2("Events"),
-                                            _grid(),
+                                            _grid(first.rows),
                                         ],
                                     ),
                                     html.Section(
@@ -127,7 +150,7 @@ def year_bounds(dataset: Dataset) -> tuple[int, int]:
     return int(ev["start"].min().year), int(ev["end"].max().year)
 
 
-def _filters(dataset: Dataset, years: tuple[int, int]) -> html.Section:
+def _filters(dataset: Dataset, years: tuple[int, int], options: list[dict]) -> html.Section:
     lo, hi = years
     step = 10 if hi - lo > 30 else 5
     marks = {y: str(y) for y in range(lo - lo % step + step, hi + 1, step * 2)}
@@ -148,7 +171,7 @@ def _filters(dataset: Dataset, years: tuple[int, int]) -> html.Section:
             html.Div("Themes", className="field-label", id="themes-label"),
             dcc.Checklist(
                 id=ids.THEMES,
-                options=theme_options(dataset),
+                options=options,
                 value=list(dataset.themes),
                 className="themes",
                 labelClassName="theme-option",
@@ -292,7 +315,7 @@ def _legend_key() -> html.Div:
     )
 
 
-def _grid() -> dag.AgGrid:
+def _grid(rows: list[dict]) -> dag.AgGrid:
     return dag.AgGrid(
         id=ids.GRID,
         columnDefs=[
@@ -313,7 +336,7 @@ def _grid() -> dag.AgGrid:
             {"field": "themes", "headerName": "Themes", "flex": 1, "minWidth": 140},
             {"field": "tone", "headerName": "Tone", "width": 90, "type": "numericColumn"},
         ],
-        rowData=[],
+        rowData=rows,
         getRowId="params.data.id",
         defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from timeline.callbacks import register_callbacks, render_view
+from timeline.callbacks import first_view, register_callbacks
 from timeline.data import Dataset
 from timeline.export import ExportEngine
 from timeline.layout import build_layout
@@ -23,9 +23,8 @@ def create_app(dataset: Dataset, engine: ExportEngine | None = None) -> Dash:
         update_title=None,
         serve_locally=True,
     )
-    app.layout = build_layout(dataset)
+    # The default view is drawn now and sent with the page, so opening the app needs no
+    # round trip before the chart appears.
+    app.layout = build_layout(dataset, first_view(dataset))
     register_callbacks(app, dataset, engine or ExportEngine())
-    # Draw the default view once now, so the first visitor does not wait for lazy imports
-    # and the dataset's cached theme masks and search text.
-    render_view(dataset, list(dataset.themes), None, "", "")
     return app

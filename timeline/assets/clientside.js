@@ -1,6 +1,23 @@
 // Callbacks that run in the browser, registered in timeline/callbacks.py.
+
+// The page arrives drawing the default view. A link with a view in it (?themes=…) dims the
+// chart and list until that view has been drawn (showView), so nobody reads the wrong one.
+if (window.location.search.length > 1) {
+    document.documentElement.classList.add('view-pending');
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     timeline: {
+        // pending: false once the link has been read and needs no redraw; a new figure means
+        // the link's view has been drawn.
+        showView: function (pending, _figure) {
+            const ctx = window.dash_clientside.callback_context;
+            const byFigure = ctx.triggered.some(t => t.prop_id.startsWith('timeline-chart.'));
+            if (byFigure || pending === false) {
+                document.documentElement.classList.remove('view-pending');
+            }
+            return window.dash_clientside.no_update;
+        },
         // Hide or show a theme's traces the moment it is (un)ticked, so the chart answers
         // before the server's full redraw arrives.
         hideThemes: function (themes) {
