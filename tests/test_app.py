@@ -76,6 +76,27 @@ def test_one_theme_leaves_only_its_events_on_chart_and_list(page, live_app, data
     assert "themes=nuclear" in page.url
 
 
+def test_a_theme_click_hides_its_traces_in_the_browser_before_the_server_answers(
+    page, live_app
+):
+    _open(page, live_app)
+    # From here on the server never answers a filter change: what happens is the browser's own.
+    page.route("**/_dash-update-component", lambda route: route.abort())
+    looks = """theme => document.querySelector('#timeline-chart .js-plotly-plot').data
+        .filter(t => t.meta && t.meta.theme === theme)
+        .map(t => [t.meta.role, t.opacity === undefined ? 1 : t.opacity, t.hoverinfo || 'all'])"""
+    before = page.evaluate(looks, "china")
+    assert before and dict((r, o) for r, o, _ in before)["events"] == 1
+    other = page.evaluate(looks, "nuclear")
+    page.locator("#theme-filter input[value='china']").uncheck()
+    page.wait_for_function(f"() => ({looks})('china').every(t => t[1] === 0)", timeout=5_000)
+    assert all(hover == "skip" for _, _, hover in page.evaluate(looks, "china"))
+    assert page.evaluate(looks, "nuclear") == other
+    page.locator("#theme-filter input[value='china']").check()
+    page.wait_for_function(f"() => ({looks})('china').every(t => t[1] > 0)", timeout=5_000)
+    assert page.evaluate(looks, "china") == before
+
+
 def test_search_narrows_chart_and_list(page, live_app):
     _open(page, live_app)
     page.fill("#text-search", "Abbottabad")

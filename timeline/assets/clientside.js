@@ -6,6 +6,9 @@ if (window.location.search.length > 1) {
     document.documentElement.classList.add('view-pending');
 }
 
+// How each trace looked as the server drew it, to restore when its theme is ticked again.
+const shownAs = new WeakMap();
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     timeline: {
         // pending: false once the link has been read and needs no redraw; a new figure means
@@ -19,7 +22,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return window.dash_clientside.no_update;
         },
         // Hide or show a theme's traces the moment it is (un)ticked, so the chart answers
-        // before the server's full redraw arrives.
+        // before the server's full redraw arrives. Opacity and hover are style edits: Plotly
+        // repaints without recomputing the plot and the range slider, which 'visible' would do.
         hideThemes: function (themes) {
             const gd = document.querySelector('#timeline-chart .js-plotly-plot');
             if (!gd || !gd.data || !Array.isArray(themes)) {
@@ -27,15 +31,26 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             const keep = new Set(themes);
             const index = [];
-            const visible = [];
+            const opacity = [];
+            const hoverinfo = [];
             gd.data.forEach((trace, i) => {
-                if (trace.meta && trace.meta.theme) {
-                    index.push(i);
-                    visible.push(keep.has(trace.meta.theme));
+                if (!trace.meta || !trace.meta.theme) {
+                    return;
                 }
+                if (!shownAs.has(trace)) {
+                    shownAs.set(trace, {
+                        opacity: trace.opacity === undefined ? 1 : trace.opacity,
+                        hoverinfo: trace.hoverinfo === undefined ? 'all' : trace.hoverinfo,
+                    });
+                }
+                const shown = shownAs.get(trace);
+                const show = keep.has(trace.meta.theme);
+                index.push(i);
+                opacity.push(show ? shown.opacity : 0);
+                hoverinfo.push(show ? shown.hoverinfo : 'skip');
             });
             if (index.length) {
-                window.Plotly.restyle(gd, {visible: visible}, index);
+                window.Plotly.restyle(gd, {opacity: opacity, hoverinfo: hoverinfo}, index);
             }
             return window.dash_clientside.no_update;
         },
