@@ -133,7 +133,8 @@ def browser_times(dataset, runs: int) -> tuple[float, float]:
     has_theme = f"""() => {{
         const gd = document.querySelector('#timeline-chart .js-plotly-plot');
         return gd && gd.data && gd.data.some(
-            t => t.meta && t.meta.theme === '{first_theme}' && t.visible !== false && t.opacity !== 0);
+            t => t.meta && t.meta.theme === '{first_theme}'
+                 && t.visible !== false && t.opacity !== 0);
     }}"""
     drawn, clicks = [], []
     with sync_playwright() as p:

@@ -76,9 +76,7 @@ def test_one_theme_leaves_only_its_events_on_chart_and_list(page, live_app, data
     assert "themes=nuclear" in page.url
 
 
-def test_a_theme_click_hides_its_traces_in_the_browser_before_the_server_answers(
-    page, live_app
-):
+def test_a_theme_click_hides_its_traces_in_the_browser_before_the_server_answers(page, live_app):
     _open(page, live_app)
     # From here on the server never answers a filter change: what happens is the browser's own.
     page.route("**/_dash-update-component", lambda route: route.abort())
