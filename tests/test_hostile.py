@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -99,7 +100,7 @@ def test_fast_reader_agrees_with_the_careful_one(rows, crlf):
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows([COLUMNS, *rows])
     text = out.getvalue()
-    fast = _fast_frame("x.csv", text)
+    fast = _fast_frame("x.csv", text.encode("utf-8"))
     if fast is None:
         return
     _, records, lines, problems = _split_records("x.csv", text)
@@ -114,8 +115,20 @@ def test_fast_reader_reads_the_shipped_data():
     from timeline.data import _fast_frame, _split_records
 
     text = (Path(__file__).parent.parent / "data" / "events.csv").read_text(encoding="utf-8")
-    fast = _fast_frame("events.csv", text)
+    fast = _fast_frame("events.csv", text.encode("utf-8"))
     assert fast is not None
     _, records, lines, _ = _split_records("events.csv", text)
     assert fast["line"].tolist() == lines
     assert fast[list(COLUMNS)].to_numpy().tolist() == records
+
+
+@pytest.mark.parametrize("trailing", ["", "\n"])
+def test_line_numbers_count_line_breaks_inside_values(trailing):
+    from timeline.data import _fast_frame
+
+    row = ["x-{}", "", "2001", "", "Title", "{}", "security", "1", "", "", "", "", "S", "", ""]
+    lines = [",".join(COLUMNS)]
+    lines.append(",".join(row).format(1, '"two\nlines"'))
+    lines.append(",".join(row).format(2, "one line"))
+    fast = _fast_frame("x.csv", ("\n".join(lines) + trailing).encode())
+    assert fast["line"].tolist() == [2, 4]
