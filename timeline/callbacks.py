@@ -20,6 +20,7 @@ from timeline.filters import (
     clean_filter,
     filter_events,
     filter_from_query,
+    filter_mask,
     filter_slug,
     filter_to_query,
 )
@@ -100,8 +101,8 @@ def render_view(
     fig = build_view_figure(
         dataset, flt, style=APP_STYLE, selected=selected, events=events, as_dict=True
     )
-    ignoring_themes = filter_events(dataset, EventFilter((), *_dates_and_query(flt)))
-    options = theme_options(dataset, dataset.theme_counts(ignoring_themes.index))
+    ignoring_themes = filter_mask(dataset, EventFilter((), *_dates_and_query(flt)))
+    options = theme_options(dataset, dataset.theme_counts(ignoring_themes))
     n = int(events["kind"].eq("event").sum())
     total = int(dataset.events["kind"].eq("event").sum())
     if NO_THEMES in flt.themes:

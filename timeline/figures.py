@@ -109,7 +109,8 @@ def build_timeline_figure(
     geo = _Geometry(style, len(lanes))
     fig = _Draft()
     is_era = events["kind"].eq("era")
-    eras, items = events[is_era], events[~is_era]
+    eras = events[is_era]
+    items = events[~is_era] if len(eras) else events  # no copy of a large frame without eras
     if x_range is None:
         x_range = padded_range(events)
 
@@ -287,14 +288,17 @@ _ROW_OFFSETS = np.array([0.0, -0.27, 0.27, -0.14, 0.14])
 def _add_lanes(fig, items, lanes, geo, x_range, max_markers, hover) -> int:
     """Markers, spans and bars for each theme lane. Returns the number of events with markers."""
     lane_index = {lane.theme: i for i, lane in enumerate(lanes)}
+    # (row position, theme) pairs: exploding only the themes, not every column of every row.
+    tags = pd.Series(items["themes"].to_numpy(), index=np.arange(len(items))).explode()
+    tags = tags[tags.isin(lane_index.keys())]
+    dense = len(tags) > max_markers
+    if dense:
+        _add_density(fig, items, tags, lanes, lane_index, x_range, geo)
+        weight = items["importance"].to_numpy() * 100 + items["tone"].abs().to_numpy()
+        top = np.argsort(-np.nan_to_num(weight, nan=-1), kind="stable")[: max_markers // 3]
+        items = items.iloc[np.sort(top)]
     exploded = items.assign(theme=items["themes"]).explode("theme")
     exploded = exploded[exploded["theme"].isin(lane_index.keys())]
-    dense = len(exploded) > max_markers
-    if dense:
-        _add_density(fig, exploded, lanes, lane_index, x_range, geo)
-        rank = items.assign(weight=items["importance"] * 100 + items["tone"].abs())
-        keep_ids = set(rank.nlargest(max_markers // 3, "weight")["id"])
-        exploded = exploded[exploded["id"].isin(keep_ids)]
     ms_per_px = geo.ms_per_px(x_range)
     marker_px = geo.font * 0.95
     for lane in lanes:
@@ -382,16 +386,22 @@ def _add_lanes(fig, items, lanes, geo, x_range, max_markers, hover) -> int:
     return int(exploded["id"].nunique())
 
 
-def _add_density(fig, exploded, lanes, lane_index, x_range, geo) -> None:
-    """A strip per lane whose darkness is the number of events in each stretch of time."""
+def _add_density(fig, items, tags, lanes, lane_index, x_range, geo) -> None:
+    """A strip per lane whose darkness is the number of events in each stretch of time.
+
+    ``tags`` pairs row positions in ``items`` with a theme (an exploded themes column).
+    """
     bins = int(min(400, geo.plot_w / 3))
     lo, hi = (pd.Timestamp(v) for v in x_range)
     edges = pd.date_range(lo, hi, periods=bins + 1)
     mids = edges[:-1] + (edges[1:] - edges[:-1]) / 2
+    when = _midpoint(items).to_numpy().astype("datetime64[ms]").astype("int64")
+    codes, themes = pd.factorize(tags)
+    rows = tags.index.to_numpy()
     for lane in lanes:
-        rows = exploded[exploded["theme"] == lane.theme]
+        code = themes.get_loc(lane.theme) if lane.theme in themes else -2
         counts, _ = np.histogram(
-            _midpoint(rows).to_numpy().astype("datetime64[ms]").astype("int64"),
+            when[rows[codes == code]],
             bins=edges.to_numpy().astype("datetime64[ms]").astype("int64"),
         )
         z = np.where(counts > 0, counts, np.nan)[None, :]

@@ -47,7 +47,14 @@ def filter_events(dataset: Dataset, flt: EventFilter) -> pd.DataFrame:
     """The rows of ``dataset.events`` that pass ``flt``, in date order.
 
     Eras are background: the theme and text filters keep them, the date range trims them.
+    When every row passes, this is ``dataset.events`` itself, not a copy.
     """
+    keep = filter_mask(dataset, flt)
+    return dataset.events if keep.all() else dataset.events[keep]
+
+
+def filter_mask(dataset: Dataset, flt: EventFilter) -> np.ndarray:
+    """Which rows of ``dataset.events`` pass ``flt`` (see ``filter_events``)."""
     events = dataset.events
     keep = np.ones(len(events), dtype=bool)
     is_era = events["kind"].eq("era").to_numpy()
@@ -66,7 +73,7 @@ def filter_events(dataset: Dataset, flt: EventFilter) -> pd.DataFrame:
     if query:
         found = dataset.search_text.str.contains(query, regex=False).to_numpy()
         keep &= found | is_era
-    return events[keep]
+    return keep
 
 
 def date_bounds(flt: EventFilter) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
