@@ -45,6 +45,7 @@ def _parse_one(text: str):
 def _median_time(fn, runs: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(runs):
+        result = None  # a server holds one dataset: the last run's must not inflate the peak
         t0 = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - t0)
