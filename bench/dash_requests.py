@@ -18,7 +18,7 @@ def _prop(component: str, prop: str, value=None) -> dict:
 def update_view_payload(themes, years, query: str, selected: str = "") -> dict:
     outputs = [
         ("timeline-chart", "figure"),
-        ("event-grid", "rowData"),
+        ("event-rows", "data"),
         ("result-count", "children"),
         ("theme-filter", "options"),
         ("timeline-chart", "config"),

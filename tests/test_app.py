@@ -36,6 +36,7 @@ def _chart_ids(page):
 
 
 def _grid_ids(page):
+    page.wait_for_selector("#event-grid", timeout=30_000)  # the list is drawn after the chart
     page.wait_for_timeout(300)
     return set(
         page.eval_on_selector_all(
@@ -156,6 +157,8 @@ def test_url_restores_filters_and_selection(page, live_app):
     assert "2 May 2011" in page.inner_text("#event-detail .when")
     ids = _chart_ids(page)
     assert ids and all(i[:4].isdigit() and 2000 <= int(i[:4]) <= 2021 for i in ids)
+    # The list, drawn after the chart, shows the link's view, not the default one.
+    assert _grid_ids(page) == ids
 
 
 def test_a_shared_link_dims_the_default_view_until_its_own_is_drawn(page, live_app, dataset):

@@ -57,6 +57,7 @@ def test_markup_in_the_data_is_shown_as_text(browser, hostile_dataset, engine):
         assert page.inner_text("#event-detail blockquote.cited").startswith(SCRIPT)
         assert page.locator("#event-detail a[href^='javascript']").count() == 0
         assert page.locator("img[src='x']").count() == 0
+        page.wait_for_selector("#event-grid .ag-row", timeout=30_000)  # drawn after the chart
         grid_text = page.inner_text("#event-grid")
         assert SCRIPT in grid_text
         page.wait_for_timeout(500)

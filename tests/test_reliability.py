@@ -147,7 +147,7 @@ def test_gunicorn_serves_filters_and_exports(gunicorn_app):
     with requests.Session() as s:
         answer = post(s, url, update_view_payload(["nuclear"], [1947, 2022], ""))
         assert answer.status_code == 200
-        rows = answer.json()["response"]["event-grid"]["rowData"]
+        rows = answer.json()["response"]["event-rows"]["data"]
         assert rows and all("Nuclear" in r["themes"] for r in rows)
         answer = post(s, url, export_payload("png", "square", ["china"], [1947, 2022]))
         name, data = downloaded_file(answer)

@@ -131,6 +131,12 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         Input(ids.THEMES, "value"),
         prevent_initial_call=True,
     )
+    app.clientside_callback(
+        ClientsideFunction("timeline", "showList"),
+        Output(ids.LIST_SLOT, "children"),
+        Input(ids.GRID_ROWS, "data"),
+        State(ids.GRID_SPEC, "data"),
+    )
     # A shared link opens on the default view, dimmed (assets/clientside.js) until its own
     # view arrives: sync_url says whether one is coming, update_view brings it.
     app.clientside_callback(
@@ -184,7 +190,7 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
 
     @app.callback(
         Output(ids.CHART, "figure"),
-        Output(ids.GRID, "rowData"),
+        Output(ids.GRID_ROWS, "data"),
         Output(ids.COUNT, "children"),
         Output(ids.THEMES, "options"),
         Output(ids.CHART, "config"),

@@ -53,6 +53,10 @@ def build_layout(dataset: Dataset, first: ViewParts | None = None) -> html.Div:
             dcc.Store(id=ids.THEME_PREVIEW),
             dcc.Store(id=ids.VIEW_PENDING),
             dcc.Store(id=ids.VIEW_SHOWN),
+            # The event list is drawn after the chart (assets/clientside.js, showList): AG Grid
+            # takes a quarter of a second to start, and the chart is what people wait for.
+            dcc.Store(id=ids.GRID_ROWS, data=first.rows),
+            dcc.Store(id=ids.GRID_SPEC, data=event_grid([]).to_plotly_json()),
             dcc.Download(id=ids.DOWNLOAD),
             html.Header(
                 className="masthead",
@@ -110,7 +114,13 @@ def build_layout(dataset: Dataset, first: ViewParts | None = None) -> html.Div:
                                         className="list",
                                         children=[
                                             html.H2("Events"),
-                                            _grid(first.rows),
+                                            html.Div(
+                                                id=ids.LIST_SLOT,
+                                                className="list-slot",
+                                                children=html.P(
+                                                    "Loading the list…", className="hint"
+                                                ),
+                                            ),
                                         ],
                                     ),
                                     html.Section(
@@ -315,7 +325,13 @@ def _legend_key() -> html.Div:
     )
 
 
-def _grid(rows: list[dict]) -> dag.AgGrid:
+def validation_layout(page: html.Div) -> html.Div:
+    """The page plus what callbacks add to it later (the event list), for Dash's checks."""
+    return html.Div([page, event_grid([])])
+
+
+def event_grid(rows: list[dict]) -> dag.AgGrid:
+    """The event list: date, title, themes and tone, sortable, one row selectable."""
     return dag.AgGrid(
         id=ids.GRID,
         columnDefs=[

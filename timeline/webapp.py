@@ -9,7 +9,7 @@ from dash import Dash
 from timeline.callbacks import first_view, register_callbacks
 from timeline.data import Dataset
 from timeline.export import ExportEngine
-from timeline.layout import build_layout
+from timeline.layout import build_layout, validation_layout
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -26,5 +26,6 @@ def create_app(dataset: Dataset, engine: ExportEngine | None = None) -> Dash:
     # The default view is drawn now and sent with the page, so opening the app needs no
     # round trip before the chart appears.
     app.layout = build_layout(dataset, first_view(dataset))
+    app.validation_layout = validation_layout(app.layout)
     register_callbacks(app, dataset, engine or ExportEngine())
     return app

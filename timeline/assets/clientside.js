@@ -6,11 +6,45 @@ if (window.location.search.length > 1) {
     document.documentElement.classList.add('view-pending');
 }
 
+// Resolves once Plotly has drawn the chart (or after a few seconds, whatever happened).
+function chartDrawn() {
+    const started = performance.now();
+    return new Promise(resolve => {
+        const check = () => {
+            const gd = document.querySelector('#timeline-chart .js-plotly-plot');
+            if ((gd && gd._fullLayout) || performance.now() - started > 4000) {
+                resolve();
+            } else {
+                setTimeout(check, 25);
+            }
+        };
+        check();
+    });
+}
+
+let listShown = false;
+let listRows = [];
+
 // How each trace looked as the server drew it, to restore when its theme is ticked again.
 const shownAs = new WeakMap();
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     timeline: {
+        // The event list (an AG Grid built from spec, a component made by the server) is
+        // created once the chart is drawn, then given new rows as filters change.
+        showList: function (rows, spec) {
+            listRows = Array.isArray(rows) ? rows : [];
+            if (listShown && document.getElementById('event-grid')) {
+                window.dash_clientside.set_props('event-grid', {rowData: listRows});
+                return window.dash_clientside.no_update;
+            }
+            return chartDrawn().then(() => {
+                listShown = true;
+                return Object.assign({}, spec, {
+                    props: Object.assign({}, spec.props, {rowData: listRows}),
+                });
+            });
+        },
         // pending: false once the link has been read and needs no redraw; a new figure means
         // the link's view has been drawn.
         showView: function (pending, _figure) {
