@@ -338,7 +338,8 @@ def _fast_frame(name: str, data: bytes) -> pd.DataFrame | None:
 
 
 def _header_names(data: bytes) -> list[str]:
-    return next(csv.reader(io.StringIO(data.split(b"\n", 1)[0].decode("utf-8"))))
+    first_line = data[: data.find(b"\n")] if b"\n" in data else data
+    return next(csv.reader(io.StringIO(first_line.decode("utf-8"))))
 
 
 def _split_records(
