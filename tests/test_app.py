@@ -165,13 +165,39 @@ def test_a_shared_link_dims_the_default_view_until_its_own_is_drawn(page, live_a
     china = dataset.events[dataset.events["themes"].map(lambda t: "china" in t)]
     page.goto(live_app.url + "/?themes=china")
     page.wait_for_selector(CHART_POINTS, state="attached", timeout=30_000)
-    shown, pending = _chart_ids(page), page.evaluate(PENDING)
-    if shown != set(china["id"]):
+    shown, pending = page.evaluate(f"""() => [
+        document.querySelector('#timeline-chart .js-plotly-plot').data
+            .filter(t => t.meta && t.meta.role === 'events').flatMap(t => t.customdata || []),
+        ({PENDING})()]""")
+    if set(shown) != set(china["id"]):
         assert pending, "the default view was shown undimmed for a link to another view"
     page.wait_for_function(f"() => !({PENDING})()", timeout=30_000)
     assert _chart_ids(page) == set(china["id"])
     page.wait_for_timeout(300)  # the fade
     assert page.eval_on_selector(".chart-box", "e => getComputedStyle(e).opacity") == "1"
+
+
+def test_back_to_the_bare_address_restores_the_default_view(page, live_app, dataset):
+    _open(page, live_app)
+    events = dataset.events[dataset.events["kind"] == "event"]
+    # A theme some event has alone, so unticking it changes the count.
+    theme = next(t for t in dataset.themes if (t,) in set(map(tuple, events["themes"])))
+    page.locator(f"#theme-filter input[value='{theme}']").uncheck()
+    page.wait_for_function("() => location.search.includes('themes=')")
+    page.wait_for_function(
+        "() => !(document.querySelector('#result-count')?.textContent || '')"
+        f".startsWith('Showing {len(events)} of')"
+    )
+    page.go_back()
+    page.wait_for_function("() => location.search === ''")
+    page.wait_for_function(
+        "() => (document.querySelector('#result-count')?.textContent || '')"
+        f".startsWith('Showing {len(events)} of')"
+    )
+    checked = page.eval_on_selector_all("#theme-filter input:checked", "els => els.length")
+    assert checked == len(dataset.themes)
+    page.wait_for_timeout(300)
+    assert _chart_ids(page) == set(events["id"])
 
 
 @pytest.mark.parametrize("query", ["", "?utm_source=mail", "?q=%20%20"])

@@ -132,3 +132,15 @@ def test_line_numbers_count_line_breaks_inside_values(trailing):
     lines.append(",".join(row).format(2, "one line"))
     fast = _fast_frame("x.csv", ("\n".join(lines) + trailing).encode())
     assert fast["line"].tolist() == [2, 4]
+
+
+def test_fast_reader_skips_a_byte_order_mark():
+    from pathlib import Path
+
+    from timeline.data import _fast_frame
+
+    raw = (Path(__file__).parent.parent / "data" / "events.csv").read_bytes()
+    plain = _fast_frame("events.csv", raw)
+    marked = _fast_frame("events.csv", b"\xef\xbb\xbf" + raw)
+    assert marked is not None and list(marked.columns) == list(plain.columns)
+    assert marked.equals(plain)

@@ -114,6 +114,8 @@ def render_view(
         if n > GRID_ROW_LIMIT:
             count += f" (the list holds the first {GRID_ROW_LIMIT:,}; narrow the filters)"
     camera = _camera_config(config, dataset, flt, preset, width, height, scale)
+    # Which view this figure draws, so the page can tell when a link's view is on screen.
+    fig["layout"]["meta"] = {"view": filter_to_query(ViewState(flt, selected))}
     return ViewParts(fig, grid_rows(events, dataset), count, options, camera)
 
 
@@ -166,8 +168,9 @@ def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
         trigger = ctx.triggered_id
         if trigger in (None, ids.URL):
             state = filter_from_query(dataset, search if isinstance(search, str) else "")
-            if state == ViewState():
-                # The page already shows the default view: nothing to redraw.
+            if trigger is None and state == ViewState():
+                # Opening the page on the default view, which the page already shows. (Back to
+                # the bare address later must reset the controls: that is trigger URL.)
                 return (*(no_update,) * 6, False)
             t, y, q = filter_to_controls(dataset, state.filter)
             return no_update, t, y, q, state.event, _notes(state.notes), True

@@ -20,9 +20,11 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 from pyarrow import ArrowException
+from pyarrow import BufferReader as pa_BufferReader
 from pyarrow import array as pa_array
 from pyarrow import csv as pa_csv
 from pyarrow import default_memory_pool as pa_memory_pool
+from pyarrow import py_buffer as pa_py_buffer
 from pyarrow import scalar as pa_scalar
 from pyarrow import string as pa_string
 
@@ -302,15 +304,15 @@ def _fast_frame(name: str, data: bytes) -> pd.DataFrame | None:
     header's width. Anything else goes to ``_split_records``, which finds and explains each
     problem. The bytes go to pyarrow as they are: no decoded copy of a large file is made.
     """
-    data = data.removeprefix(b"\xef\xbb\xbf")
     if b"\n\n" in data or b"\n\r\n" in data or data.count(b"\r") != data.count(b"\r\n"):
         return None
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # skip a byte-order mark, uncopied
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(data),
+            pa_BufferReader(pa_py_buffer(data).slice(start)),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(_header_names(data), pa_string()),
+                column_types=dict.fromkeys(_header_names(data, start), pa_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -337,8 +339,9 @@ def _fast_frame(name: str, data: bytes) -> pd.DataFrame | None:
     return frame
 
 
-def _header_names(data: bytes) -> list[str]:
-    first_line = data[: data.find(b"\n")] if b"\n" in data else data
+def _header_names(data: bytes, start: int = 0) -> list[str]:
+    end = data.find(b"\n", start)
+    first_line = data[start : end if end >= 0 else len(data)]
     return next(csv.reader(io.StringIO(first_line.decode("utf-8"))))
 
 

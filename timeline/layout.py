@@ -36,15 +36,14 @@ class ViewParts(NamedTuple):
     chart_config: dict
 
 
-def build_layout(dataset: Dataset, first: ViewParts | None = None) -> html.Div:
+def build_layout(dataset: Dataset, first: ViewParts) -> html.Div:
     """The page, showing ``first`` (the default view) before any callback has run.
 
     With the first view in the page, the chart is drawn as soon as Plotly has loaded; a link
-    with filters in it redraws once the filters are read.
+    with filters in it redraws once the filters are read. (``callbacks.first_view`` makes it.)
     """
     info = dataset.info
     years = year_bounds(dataset)
-    first = first or ViewParts({}, [], "", theme_options(dataset), CHART_CONFIG)
     return html.Div(
         className="page",
         children=[

@@ -4,6 +4,8 @@
 // chart and list until that view has been drawn (showView), so nobody reads the wrong one.
 if (window.location.search.length > 1) {
     document.documentElement.classList.add('view-pending');
+    // Should the server never answer, show what there is rather than a dimmed page for good.
+    setTimeout(() => document.documentElement.classList.remove('view-pending'), 15000);
 }
 
 // Resolves once Plotly has drawn the chart (or after a few seconds, whatever happened).
@@ -45,14 +47,31 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 });
             });
         },
-        // pending: false once the link has been read and needs no redraw; a new figure means
-        // the link's view has been drawn.
-        showView: function (pending, _figure) {
+        // pending: false once the link has been read and needs no redraw. A new figure is the
+        // link's view: the dimming goes once Plotly has drawn it (its layout.meta.view, set
+        // by the server, is on screen), not when it merely arrives.
+        showView: function (pending, figure) {
+            const root = document.documentElement;
             const ctx = window.dash_clientside.callback_context;
             const byFigure = ctx.triggered.some(t => t.prop_id.startsWith('timeline-chart.'));
-            if (byFigure || pending === false) {
-                document.documentElement.classList.remove('view-pending');
+            if (!byFigure) {
+                if (pending === false) {
+                    root.classList.remove('view-pending');
+                }
+                return window.dash_clientside.no_update;
             }
+            const want = figure && figure.layout && figure.layout.meta && figure.layout.meta.view;
+            const started = performance.now();
+            const check = () => {
+                const gd = document.querySelector('#timeline-chart .js-plotly-plot');
+                const shown = gd && gd._fullLayout && gd.layout && gd.layout.meta;
+                if ((shown && shown.view === want) || performance.now() - started > 15000) {
+                    root.classList.remove('view-pending');
+                } else {
+                    setTimeout(check, 25);
+                }
+            };
+            check();
             return window.dash_clientside.no_update;
         },
         // Hide or show a theme's traces the moment it is (un)ticked, so the chart answers
