@@ -242,3 +242,16 @@ def test_the_shipped_plotly_bundle_matches_plotly_py():
         f"{shipped.name} is plotly.js {version(shipped)} but plotly.py draws with "
         f"{version(full)}: update it (see README, Development)"
     )
+
+
+def test_a_theme_keeps_its_colour_when_others_are_hidden(dataset):
+    def colours(fig):
+        return {
+            t["meta"]["theme"]: t["marker"]["color"]
+            for t in fig["data"]
+            if t.get("meta", {}).get("role") == "events"
+        }
+
+    everything = colours(build_view_figure(dataset, EventFilter(), as_dict=True))
+    one = colours(build_view_figure(dataset, EventFilter(themes=("nuclear",)), as_dict=True))
+    assert one == {"nuclear": everything["nuclear"]}

@@ -31,7 +31,12 @@ def build_view_figure(
     ``as_dict``: plain dicts rather than a graph object (see ``build_timeline_figure``).
     """
     shown = filter_events(dataset, flt) if events is None else events
-    lanes = theme_lanes(flt.themes or dataset.themes, dataset.info.theme_labels)
+    # Each theme keeps its colour (and place) whichever themes are shown, as in the theme list.
+    lanes = [
+        lane
+        for lane in theme_lanes(dataset.themes, dataset.info.theme_labels)
+        if not flt.themes or lane.theme in flt.themes
+    ]
     return build_timeline_figure(
         shown,
         lanes,
