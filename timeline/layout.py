@@ -55,7 +55,7 @@ def build_layout(dataset: Dataset, first: ViewParts) -> html.Div:
             # The event list is drawn after the chart (assets/clientside.js, showList): AG Grid
             # takes a quarter of a second to start, and the chart is what people wait for.
             dcc.Store(id=ids.GRID_ROWS, data=first.rows),
-            dcc.Store(id=ids.GRID_SPEC, data=event_grid([]).to_plotly_json()),
+            dcc.Store(id=ids.GRID_SPEC, data=event_grid().to_plotly_json()),
             dcc.Download(id=ids.DOWNLOAD),
             html.Header(
                 className="masthead",
@@ -326,11 +326,14 @@ def _legend_key() -> html.Div:
 
 def validation_layout(page: html.Div) -> html.Div:
     """The page plus what callbacks add to it later (the event list), for Dash's checks."""
-    return html.Div([page, event_grid([])])
+    return html.Div([page, event_grid()])
 
 
-def event_grid(rows: list[dict]) -> dag.AgGrid:
-    """The event list: date, title, themes and tone, sortable, one row selectable."""
+def event_grid() -> dag.AgGrid:
+    """The event list: date, title, themes and tone, sortable, one row selectable.
+
+    Made without rows: the browser builds it from this spec and fills it (clientside showList).
+    """
     return dag.AgGrid(
         id=ids.GRID,
         columnDefs=[
@@ -351,7 +354,7 @@ def event_grid(rows: list[dict]) -> dag.AgGrid:
             {"field": "themes", "headerName": "Themes", "flex": 1, "minWidth": 140},
             {"field": "tone", "headerName": "Tone", "width": 90, "type": "numericColumn"},
         ],
-        rowData=rows,
+        rowData=[],
         getRowId="params.data.id",
         defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={

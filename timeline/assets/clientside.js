@@ -8,13 +8,13 @@ if (window.location.search.length > 1) {
     setTimeout(() => document.documentElement.classList.remove('view-pending'), 15000);
 }
 
-// Resolves once Plotly has drawn the chart (or after a few seconds, whatever happened).
-function chartDrawn() {
+// Resolves once the chart's Plotly div passes test(gd), or after timeout ms whatever happened.
+function whenChart(test, timeout) {
     const started = performance.now();
     return new Promise(resolve => {
         const check = () => {
             const gd = document.querySelector('#timeline-chart .js-plotly-plot');
-            if ((gd && gd._fullLayout) || performance.now() - started > 4000) {
+            if ((gd && gd._fullLayout && test(gd)) || performance.now() - started > timeout) {
                 resolve();
             } else {
                 setTimeout(check, 25);
@@ -24,7 +24,6 @@ function chartDrawn() {
     });
 }
 
-let listShown = false;
 let listRows = [];
 
 // How each trace looked as the server drew it, to restore when its theme is ticked again.
@@ -36,12 +35,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         // created once the chart is drawn, then given new rows as filters change.
         showList: function (rows, spec) {
             listRows = Array.isArray(rows) ? rows : [];
-            if (listShown && document.getElementById('event-grid')) {
+            if (document.getElementById('event-grid')) {
                 window.dash_clientside.set_props('event-grid', {rowData: listRows});
                 return window.dash_clientside.no_update;
             }
-            return chartDrawn().then(() => {
-                listShown = true;
+            return whenChart(() => true, 4000).then(() => {
                 return Object.assign({}, spec, {
                     props: Object.assign({}, spec.props, {rowData: listRows}),
                 });
@@ -61,17 +59,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return window.dash_clientside.no_update;
             }
             const want = figure && figure.layout && figure.layout.meta && figure.layout.meta.view;
-            const started = performance.now();
-            const check = () => {
-                const gd = document.querySelector('#timeline-chart .js-plotly-plot');
-                const shown = gd && gd._fullLayout && gd.layout && gd.layout.meta;
-                if ((shown && shown.view === want) || performance.now() - started > 15000) {
-                    root.classList.remove('view-pending');
-                } else {
-                    setTimeout(check, 25);
-                }
-            };
-            check();
+            const drawn = gd => gd.layout && gd.layout.meta && gd.layout.meta.view === want;
+            whenChart(drawn, 15000).then(() => root.classList.remove('view-pending'));
             return window.dash_clientside.no_update;
         },
         // Hide or show a theme's traces the moment it is (un)ticked, so the chart answers
