@@ -88,7 +88,7 @@ def measure(path: str, runs: int) -> dict:
 
     def full_detail():
         # The straightforward way: an SVG marker for every event, whatever their number.
-        from timeline.figures import build_timeline_figure, theme_lanes
+        from timeline.chart import build_timeline_figure, theme_lanes
 
         fig = build_timeline_figure(ev, theme_lanes(dataset.themes), max_markers=10**9)
         return len(json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder))

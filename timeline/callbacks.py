@@ -11,9 +11,9 @@ import logging
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 
 from timeline import ids
+from timeline.chart import FigureStyle
 from timeline.data import Dataset
 from timeline.export import ExportEngine, ExportError, ImageSpec
-from timeline.figures import FigureStyle
 from timeline.filters import (
     EventFilter,
     ViewState,

@@ -36,6 +36,7 @@ PRESETS: dict[str, tuple[int, int]] = {
     "square": (1080, 1080),
 }
 FORMATS = ("png", "svg", "pdf", "html")
+STYLES = ("light", "dark")
 MIME = {
     "png": "image/png",
     "svg": "image/svg+xml",
@@ -70,6 +71,7 @@ class ImageSpec:
     height: int = 1080
     scale: float = 1
     transparent: bool = False
+    style: str = "light"  # the slide's background: "light" or "dark"
 
     @classmethod
     def build(
@@ -80,6 +82,7 @@ class ImageSpec:
         height: int | None = None,
         scale: float = 1,
         transparent: bool = False,
+        style: str = "light",
     ) -> ImageSpec:
         """Check and combine the user's choices; raise ExportError saying what is wrong."""
         fmt = (format or "png").lower()
@@ -102,7 +105,9 @@ class ImageSpec:
             raise ExportError(f"Scale must be a number from 1 to {MAX_SCALE}.") from None
         if not 1 <= s <= MAX_SCALE:
             raise ExportError(f"Scale must be from 1 to {MAX_SCALE}.")
-        return cls(fmt, w, h, s if fmt == "png" else 1, bool(transparent))
+        if style not in STYLES:
+            raise ExportError(f"Unknown style {style!r}: choose one of {', '.join(STYLES)}.")
+        return cls(fmt, w, h, s if fmt == "png" else 1, bool(transparent), style)
 
 
 def browser_path() -> str | None:

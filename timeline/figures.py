@@ -64,6 +64,7 @@ class FigureStyle:
     height: int = 640
     presentation: bool = False
     transparent: bool = False
+    theme: str = "light"  # "light" or "dark": the background the slide sits on
     font_family: str = "Inter, 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
 
     @property
@@ -94,6 +95,8 @@ def build_timeline_figure(
     selected: str = "",
     x_range: tuple[pd.Timestamp, pd.Timestamp] | None = None,
     max_markers: int = DEFAULT_MAX_MARKERS,
+    pins: Sequence[str] = (),
+    callouts: str = "auto",
     as_dict: bool = False,
 ) -> go.Figure | dict:
     """Draw ``events`` (a frame from ``load_dataset``, possibly filtered) on theme ``lanes``.
@@ -104,6 +107,9 @@ def build_timeline_figure(
 
     ``as_dict`` returns the same figure as plain ``{"data", "layout"}`` dicts, which is what the
     app sends to the browser: it skips the graph object's copy of every property.
+
+    ``callouts``: "auto" (the presenter's ``pins`` plus the events the author dwells on),
+    "pinned" (only ``pins``) or "none".
     """
     style = style or FigureStyle()
     geo = _Geometry(style, len(lanes))
@@ -118,7 +124,8 @@ def build_timeline_figure(
     hover = _HoverTexts()
     _add_swing(fig, items, geo, x_range, hover)
     shown = _add_lanes(fig, items, lanes, geo, x_range, max_markers, hover)
-    _add_callouts(fig, items, geo, x_range, author)
+    if callouts != "none":
+        _add_callouts(fig, items, geo, x_range, author, pins=pins, auto=callouts == "auto")
     if selected:
         _add_selection(fig, events, selected, lanes)
     _layout(fig, lanes, geo, x_range, title, subtitle, footer, len(items), shown)
@@ -596,21 +603,19 @@ def commentary_excerpt(commentary: str, limit: int = 70) -> str:
     return cut + " …"
 
 
-def _add_callouts(fig, items: pd.DataFrame, geo: _Geometry, x_range, author: str) -> None:
+def _add_callouts(
+    fig, items: pd.DataFrame, geo: _Geometry, x_range, author: str, *, pins, auto: bool
+) -> None:
     """Label the most important events with the author's words, in two rows that never overlap."""
     lo, hi = (pd.Timestamp(v) for v in x_range)
     mid = _midpoint(items)
-    keyed = items[
-        items["importance"].eq(3)
-        & items["commentary"].ne("")
-        & items["tone"].notna()
-        & (mid >= lo)
-        & (mid <= hi)
-    ]
+    pinned = items["id"].isin(list(pins))
+    wanted = pinned | (items["importance"].eq(3) & items["commentary"].ne("")) if auto else pinned
+    keyed = items[wanted & items["tone"].notna() & (mid >= lo) & (mid <= hi)]
     if keyed.empty:
         return
     # The strongest swings (either way) first, when not all fit.
-    keyed = keyed.assign(strength=keyed["tone"].abs())
+    keyed = keyed.assign(strength=keyed["tone"].abs() + 100 * keyed["id"].isin(list(pins)))
     keyed = keyed.nlargest(MAX_CALLOUTS, "strength", keep="first").sort_values("start")
     ms_per_px = geo.ms_per_px(x_range)
     fs = geo.font * 0.8

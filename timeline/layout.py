@@ -13,10 +13,10 @@ import pandas as pd
 from dash import dcc, html
 
 from timeline import ids
+from timeline.chart import theme_lanes
 from timeline.data import Dataset
 from timeline.dates import describe_span
 from timeline.export import FORMATS, PRESETS
-from timeline.figures import theme_lanes
 
 GRID_ROW_LIMIT = 2000
 CHART_CONFIG = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from timeline.chart import FigureStyle, build_timeline_figure, padded_range, theme_lanes
 from timeline.data import Dataset
 from timeline.export import ExportEngine, ImageSpec, events_to_csv
-from timeline.figures import FigureStyle, build_timeline_figure, padded_range, theme_lanes
 from timeline.filters import (
     EventFilter,
     date_bounds,
@@ -24,6 +24,11 @@ def build_view_figure(
     style: FigureStyle | None = None,
     selected: str = "",
     events: pd.DataFrame | None = None,
+    pins: tuple[str, ...] = (),
+    callouts: str = "auto",
+    title: str | None = None,
+    subtitle: str | None = None,
+    x_range: tuple[pd.Timestamp, pd.Timestamp] | None = None,
     as_dict: bool = False,
 ) -> go.Figure | dict:
     """The chart of ``dataset`` filtered by ``flt``, titled and attributed for a slide.
@@ -41,12 +46,14 @@ def build_view_figure(
         shown,
         lanes,
         style=style,
-        title=dataset.info.title,
-        subtitle=describe_filter(dataset, flt),
+        title=dataset.info.title if title is None else title,
+        subtitle=describe_filter(dataset, flt) if subtitle is None else subtitle,
         footer=footer_text(dataset),
         author=dataset.info.author_short or "the article's author",
         selected=selected,
-        x_range=padded_range(shown, *date_bounds(flt)),
+        x_range=x_range or padded_range(shown, *date_bounds(flt)),
+        pins=pins,
+        callouts=callouts,
         as_dict=as_dict,
     )
 
@@ -58,13 +65,39 @@ def footer_text(dataset: Dataset) -> str:
 
 
 def export_view(
-    dataset: Dataset, flt: EventFilter, spec: ImageSpec, engine: ExportEngine
+    dataset: Dataset,
+    flt: EventFilter,
+    spec: ImageSpec,
+    engine: ExportEngine,
+    *,
+    pins: tuple[str, ...] = (),
+    callouts: str = "auto",
+    title: str | None = None,
+    subtitle: str | None = None,
+    x_range: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> tuple[bytes, str]:
-    """The bytes and file name of an image (or HTML page) of the view."""
+    """The bytes and file name of an image (or HTML page) of the view.
+
+    ``pins``/``callouts`` choose the callouts (see ``build_timeline_figure``); ``title`` and
+    ``subtitle`` replace the dataset's title and the filter's description; ``x_range`` is a zoom.
+    """
     style = FigureStyle(
-        width=spec.width, height=spec.height, presentation=True, transparent=spec.transparent
+        width=spec.width,
+        height=spec.height,
+        presentation=True,
+        transparent=spec.transparent,
+        theme=spec.style,
     )
-    fig = build_view_figure(dataset, flt, style=style)
+    fig = build_view_figure(
+        dataset,
+        flt,
+        style=style,
+        pins=pins,
+        callouts=callouts,
+        title=title,
+        subtitle=subtitle,
+        x_range=x_range,
+    )
     return engine.render(fig, spec), f"{filter_slug(dataset, flt)}.{spec.format}"
 
 
