@@ -6,13 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from timeline.figures import (
+from timeline.chart import (
+    SIZES,
+    TONE,
     FigureStyle,
     build_timeline_figure,
-    commentary_excerpt,
     swing_curve,
     theme_lanes,
 )
+from timeline.chart.callouts import commentary_excerpt
 from timeline.filters import EventFilter, filter_events
 from timeline.views import build_view_figure
 
@@ -79,7 +81,7 @@ def test_callouts_do_not_overlap_or_leave_the_chart(dataset, style):
     for a in callouts:
         x = (pd.Timestamp(a.ax) - lo) / (hi - lo) * plot_w
         lines = re.sub(r"</?[bi]>", "", a.text).split("<br>")
-        half = max(len(line) for line in lines) * a.font.size * 0.56 / 2
+        half = max(len(line) for line in lines) * a.font.size * SIZES.char_width / 2
         label_y = round(a.ay + _tone_px(fig, a.y), 1)  # the label's height on the page
         by_row.setdefault(label_y, []).append((x - half, x + half))
         assert x - half >= -1 and x + half <= plot_w + 1, a.name
@@ -94,7 +96,7 @@ def _tone_px(fig, tone):
     """Pixels from the top of the plot area down to a tone value."""
     lo, hi = fig.layout.yaxis2.domain
     plot_h = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-    paper = lo + (tone + 10.5) / 21 * (hi - lo)
+    paper = lo + (tone - TONE.lo) / TONE.span * (hi - lo)
     return (1 - paper) * plot_h
 
 

@@ -1,17 +1,32 @@
 """The timeline chart: theme lanes, eras, the relationship's swing and the author's callouts.
 
-The package's face; everything outside the chart imports from here.
+``build_timeline_figure`` is a pure function from events to a Plotly figure; the app and the
+image export both call it, the export with ``presentation=True``. Everything outside the chart
+imports from here.
 """
 
-from timeline.figures import (
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from timeline.chart.callouts import add_callouts, place_labels
+from timeline.chart.chrome import Chrome, add_chrome
+from timeline.chart.draft import Draft, HoverTexts
+from timeline.chart.eras import add_eras
+from timeline.chart.geometry import FigureStyle, Geometry, padded_range
+from timeline.chart.lanes import (
     DEFAULT_MAX_MARKERS,
-    FigureStyle,
+    SYMBOL_LEGEND,
     Lane,
-    build_timeline_figure,
-    padded_range,
-    swing_curve,
+    add_lanes,
+    add_selection,
     theme_lanes,
 )
+from timeline.chart.style import LIGHT, PALETTE, SIZES, TONE
+from timeline.chart.swing import add_swing, swing_curve
 
 CALLOUT_MODES = ("auto", "pinned", "none")
 STYLES = ("light", "dark")
@@ -19,11 +34,66 @@ STYLES = ("light", "dark")
 __all__ = [
     "CALLOUT_MODES",
     "DEFAULT_MAX_MARKERS",
+    "LIGHT",
+    "PALETTE",
+    "SIZES",
     "STYLES",
+    "SYMBOL_LEGEND",
+    "TONE",
     "FigureStyle",
     "Lane",
     "build_timeline_figure",
     "padded_range",
+    "place_labels",
     "swing_curve",
     "theme_lanes",
 ]
+
+
+def build_timeline_figure(
+    events: pd.DataFrame,
+    lanes: Sequence[Lane],
+    *,
+    style: FigureStyle | None = None,
+    title: str = "",
+    subtitle: str = "",
+    footer: str = "",
+    author: str = "the author",
+    selected: str = "",
+    x_range: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    max_markers: int = DEFAULT_MAX_MARKERS,
+    pins: Sequence[str] = (),
+    callouts: str = "auto",
+    as_dict: bool = False,
+) -> go.Figure | dict:
+    """Draw ``events`` (a frame from ``load_dataset``, possibly filtered) on theme ``lanes``.
+
+    Every event is drawn in each lane of its themes; eras are shaded bands. When more events are
+    given than ``max_markers``, lanes show how many events fall in each stretch of time (a density
+    strip) and markers only for the most important ones, so the chart stays readable.
+
+    ``callouts``: "auto" (the presenter's ``pins`` plus the events the author dwells on),
+    "pinned" (only ``pins``) or "none".
+
+    ``as_dict`` returns the same figure as plain ``{"data", "layout"}`` dicts, which is what the
+    app sends to the browser: it skips the graph object's copy of every property.
+    """
+    style = style or FigureStyle()
+    x_range = padded_range(events) if x_range is None else x_range
+    geo = Geometry(style, len(lanes), x_range)
+    fig = Draft()
+    is_era = events["kind"].eq("era")
+    eras = events[is_era]
+    items = events[~is_era] if len(eras) else events  # no copy of a large frame without eras
+
+    add_eras(fig, eras, geo)
+    hover = HoverTexts()
+    add_swing(fig, items, geo, hover=hover, max_markers=max_markers)
+    marked = add_lanes(fig, items, lanes, geo, max_markers=max_markers, hover=hover)
+    if callouts != "none":
+        add_callouts(fig, items, geo, author=author, pins=pins, auto=callouts == "auto")
+    if selected:
+        add_selection(fig, selected, geo)
+    chrome = Chrome(title, subtitle, footer, count=len(items), shown=int(marked["id"].nunique()))
+    add_chrome(fig, lanes, geo, x_range, chrome)
+    return {"data": fig.data, "layout": fig.layout} if as_dict else fig.figure()
