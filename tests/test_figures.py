@@ -8,13 +8,11 @@ import pytest
 
 from timeline.chart import (
     SIZES,
-    TONE,
     FigureStyle,
     build_timeline_figure,
     swing_curve,
     theme_lanes,
 )
-from timeline.chart.callouts import commentary_excerpt
 from timeline.filters import EventFilter, filter_events
 from timeline.views import build_view_figure
 
@@ -56,48 +54,47 @@ def test_eras_are_shaded_bands(dataset):
     assert all(s.yref == "paper" for s in rects)
 
 
-def test_callouts_quote_the_author_for_importance_three(dataset):
+def _callouts(fig):
+    return [a for a in fig.layout.annotations if (a.name or "").startswith("callout:")]
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text.replace("<br>", " "))
+
+
+def test_callouts_show_the_authors_words_in_full(dataset):
     fig = build_view_figure(dataset, EventFilter())
-    callouts = [a for a in fig.layout.annotations if (a.name or "").startswith("callout:")]
-    keyed = dataset.events[
-        (dataset.events["importance"] == 3) & (dataset.events["commentary"] != "")
-    ]
-    assert len(callouts) == len(keyed)
-    salala = next(a for a in callouts if a.name == "callout:2011-salala-incident")
-    assert "two dozen troops" in salala.text
-
-
-@pytest.mark.parametrize(
-    "style",
-    [FigureStyle(width=1920, height=1080, presentation=True), FigureStyle(width=1000, height=600)],
-    ids=["slide", "app"],
-)
-def test_callouts_do_not_overlap_or_leave_the_chart(dataset, style):
-    fig = build_view_figure(dataset, EventFilter(), style=style)
-    callouts = [a for a in fig.layout.annotations if (a.name or "").startswith("callout:")]
-    lo, hi = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
-    plot_w = style.width - fig.layout.margin.l - fig.layout.margin.r
-    by_row: dict[float, list] = {}
+    callouts = _callouts(fig)
+    assert callouts, "the full view quotes the author"
+    events = dataset.events.set_index("id")
     for a in callouts:
-        x = (pd.Timestamp(a.ax) - lo) / (hi - lo) * plot_w
-        lines = re.sub(r"</?[bi]>", "", a.text).split("<br>")
-        half = max(len(line) for line in lines) * a.font.size * SIZES.char_width / 2
-        label_y = round(a.ay + _tone_px(fig, a.y), 1)  # the label's height on the page
-        by_row.setdefault(label_y, []).append((x - half, x + half))
-        assert x - half >= -1 and x + half <= plot_w + 1, a.name
-    assert 1 <= len(by_row) <= 2
-    for spans in by_row.values():
-        spans.sort()
-        for (_, r1), (l2, _) in itertools.pairwise(spans):
-            assert l2 >= r1, spans
+        row = events.loc[a.name.removeprefix("callout:")]
+        quote = re.findall(r"<i>(.*?)</i>", a.text)
+        if quote:
+            shown = " ".join(quote).strip("“”")
+            assert shown == " ".join((row.get("callout") or row["commentary"]).split())
+        assert "…" not in _plain(a.text)
 
 
-def _tone_px(fig, tone):
-    """Pixels from the top of the plot area down to a tone value."""
-    lo, hi = fig.layout.yaxis2.domain
-    plot_h = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-    paper = lo + (tone - TONE.lo) / TONE.span * (hi - lo)
-    return (1 - paper) * plot_h
+def test_pins_choose_the_callouts(dataset):
+    pins = ("2011-raymond-davis", "1998-nuclear-tests-sanctions")
+    fig = build_view_figure(dataset, EventFilter(), pins=pins, callouts="pinned")
+    assert {a.name for a in _callouts(fig)} == {f"callout:{p}" for p in pins}
+    assert not _callouts(build_view_figure(dataset, EventFilter(), callouts="none"))
+    auto = {a.name for a in _callouts(build_view_figure(dataset, EventFilter(), pins=pins))}
+    assert {f"callout:{p}" for p in pins} <= auto
+
+
+def test_few_events_are_all_named(dataset):
+    flt = EventFilter(("china",))
+    fig = build_view_figure(dataset, flt, style=SLIDE)
+    shown = filter_events(dataset, flt)
+    events = shown[shown["kind"] == "event"]
+    assert len(events) <= SIZES.few_events
+    assert {a.name for a in _callouts(fig)} == {f"callout:{i}" for i in events["id"]}
+
+
+SLIDE = FigureStyle(width=1920, height=1080, presentation=True)
 
 
 def test_hover_says_the_date_as_precisely_as_known(dataset):
@@ -146,10 +143,11 @@ def test_swing_is_positive_in_the_alliance_and_negative_in_2011(dataset):
 def test_presentation_has_title_subtitle_footer_and_no_slider(dataset):
     style = FigureStyle(width=1920, height=1080, presentation=True)
     fig = build_view_figure(dataset, EventFilter(("security",), "2001", "2021"), style=style)
-    assert dataset.info.title in fig.layout.title.text
-    assert "Security · 2001–2021" in fig.layout.title.text
+    named = {a.name: a.text for a in fig.layout.annotations if a.name}
+    assert dataset.info.title in _plain(named["title"])
+    assert "Security · 2001–2021" in named["subtitle"]
     assert fig.layout.xaxis.rangeslider.visible is False
-    assert fig.layout.showlegend is True
+    assert "exact date" in named["key"]
     assert any("Future Directions International" in (a.text or "") for a in fig.layout.annotations)
 
 
@@ -166,11 +164,6 @@ def test_many_events_are_summarised_not_smeared(dataset):
     assert len(density) == len(dataset.themes)
     assert len(_ids_on_chart(fig)) <= 600
     assert any("most important" in (a.text or "") for a in fig.layout.annotations)
-
-
-def test_excerpt_cuts_at_a_word():
-    assert commentary_excerpt("one two three four", limit=9) == "one two …"
-    assert commentary_excerpt("short") == "short"
 
 
 def test_figures_are_valid_plotly(dataset):
@@ -257,3 +250,74 @@ def test_a_theme_keeps_its_colour_when_others_are_hidden(dataset):
     everything = colours(build_view_figure(dataset, EventFilter(), as_dict=True))
     one = colours(build_view_figure(dataset, EventFilter(themes=("nuclear",)), as_dict=True))
     assert one == {"nuclear": everything["nuclear"]}
+
+
+class _Pixels:
+    """Converts a figure's coordinates to pixels from the plot area's top left."""
+
+    def __init__(self, fig):
+        m = fig.layout.margin
+        self.w = fig.layout.width - m.l - m.r
+        self.h = fig.layout.height - m.t - m.b
+        self.lo, self.hi = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+
+    def x(self, when) -> float:
+        return (pd.Timestamp(when) - self.lo) / (self.hi - self.lo) * self.w
+
+    def y(self, paper: float) -> float:
+        return (1 - paper) * self.h
+
+
+def _segments_cross(p1, p2, q1, q2) -> bool:
+    def orient(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    d1, d2 = orient(p1, p2, q1), orient(p1, p2, q2)
+    d3, d4 = orient(q1, q2, p1), orient(q1, q2, p2)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [EventFilter(), EventFilter(("china",)), EventFilter(("security", "afghanistan"), "2001")],
+    ids=["all", "china", "security-2001"],
+)
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1080), (1000, 600)], ids=str)
+def test_leaders_end_at_their_marker_and_never_cross_or_hide(dataset, flt, size):
+    style = FigureStyle(*size, presentation=size != (1000, 600))
+    fig = build_view_figure(dataset, flt, style=style)
+    px = _Pixels(fig if style.presentation else fig.update_layout(width=size[0]))
+    leaders = {s.name.removeprefix("leader:"): s for s in fig.layout.shapes if s.name}
+    boxes = {}
+    for a in _callouts(fig):
+        w, h = a.width + 2 * a.borderpad + 2, a.height + 2 * a.borderpad + 2
+        boxes[a.name.removeprefix("callout:")] = (px.x(a.x), px.y(a.y), w, h)
+    assert set(leaders) == set(boxes) and boxes
+    lanes_top = fig.layout.yaxis.domain[1]
+    n = len(fig.layout.yaxis.tickvals)
+    markers = {}
+    for t in _event_traces(fig):
+        for i, x, y in zip(t.customdata, t.x, t.y, strict=True):
+            paper = lanes_top * (n - 0.5 - y) / n
+            markers.setdefault(i, []).append((px.x(x), px.y(paper)))
+    segs = {}
+    for event, s in leaders.items():
+        top, end = (px.x(s.x0), px.y(s.y0)), (px.x(s.x1), px.y(s.y1))
+        segs[event] = (top, end)
+        # Ends at the event's own marker (just above it, at its edge).
+        assert any(abs(mx - end[0]) < 1 and 0 <= my - end[1] <= 25 for mx, my in markers[event])
+        left, box_top, w, h = boxes[event]
+        assert left - 1 <= top[0] <= left + w + 1 and abs(top[1] - (box_top + h)) < 2
+    for a, b in itertools.combinations(segs, 2):
+        assert not _segments_cross(*segs[a], *segs[b]), (a, b)
+    for event, (p, q) in segs.items():
+        for other, (left, top, w, h) in boxes.items():
+            if other == event:
+                continue
+            corners = [(left, top), (left + w, top), (left + w, top + h), (left, top + h)]
+            for c, d in itertools.pairwise([*corners, corners[0]]):
+                assert not _segments_cross(p, q, c, d), (event, other)
+    for a, b in itertools.combinations(boxes.values(), 2):
+        apart_x = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0]
+        apart_y = a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+        assert apart_x or apart_y

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from timeline.chart.draft import Draft, escape
-from timeline.chart.geometry import Geometry
-from timeline.chart.lanes import SYMBOL_LEGEND, Lane
-from timeline.chart.style import TONE
-from timeline.contract import META, ROLES
+from timeline.chart.geometry import FigureStyle, Geometry, TextBlock
+from timeline.chart.lanes import SYMBOL_KEY, Lane, lane_color
+from timeline.chart.style import TONE, readable
+from timeline.chart.text import wrap_to_width
 
 
 @dataclass(frozen=True)
@@ -19,22 +19,53 @@ class Chrome:
     title: str = ""
     subtitle: str = ""
     footer: str = ""
+    author: str = "the author"
     count: int = 0  # events in view
     shown: int = 0  # events drawn with a marker
 
 
-def add_chrome(fig: Draft, lanes: Sequence[Lane], geo: Geometry, x_range, chrome: Chrome) -> None:
-    """Axes and lane rules; notes for an empty or dense chart; a slide's title, legend, footer."""
-    _axes(fig, lanes, geo, x_range)
+@dataclass(frozen=True)
+class SlideText:
+    """A slide's title, subtitle and footer, wrapped to its width."""
+
+    title: list[str]
+    subtitle: list[str]
+    footer: list[str]
+
+    @property
+    def block(self) -> TextBlock:
+        return TextBlock(len(self.title), len(self.subtitle), len(self.footer))
+
+
+def slide_text(chrome: Chrome, style: FigureStyle) -> SlideText:
+    """The slide's words in lines that fit its width (none for the app's chart)."""
+    if not style.presentation:
+        return SlideText([], [], [])
+    f = style.fonts
+    width = style.width - 2 * f.base * style.sizes.slide_pad
+    return SlideText(
+        wrap_to_width(chrome.title, f.title, width, bold=True),
+        wrap_to_width(chrome.subtitle, f.subtitle, width),
+        wrap_to_width(chrome.footer, f.small, width),
+    )
+
+
+def add_chrome(fig: Draft, lanes: Sequence[Lane], geo: Geometry, **parts) -> None:
+    """Axes and lane rules; notes for an empty or dense chart; a slide's title, legend, footer.
+
+    ``parts``: ``chrome`` (a Chrome), ``text`` (its SlideText) and ``quoted`` (whether any
+    callout quotes the author).
+    """
+    chrome: Chrome = parts["chrome"]
+    _axes(fig, lanes, geo)
     _lane_rules(fig, lanes, geo)
-    _notes(fig, geo, chrome)
+    _notes(fig, geo, chrome, quoted=parts["quoted"])
     if geo.style.presentation:
-        _slide(fig, lanes, geo, chrome)
+        _slide(fig, geo, parts["text"])
 
 
-def _axes(fig: Draft, lanes: Sequence[Lane], geo: Geometry, x_range) -> None:
-    style, s, c = geo.style, geo.sizes, geo.colors
-    fs = geo.font
+def _axes(fig: Draft, lanes: Sequence[Lane], geo: Geometry) -> None:
+    style, c, f = geo.style, geo.colors, geo.fonts
     pres = style.presentation
     background = "rgba(0,0,0,0)" if style.transparent else c.background
     fig.update_layout(
@@ -45,28 +76,13 @@ def _axes(fig: Draft, lanes: Sequence[Lane], geo: Geometry, x_range) -> None:
         margin={**geo.margin, "pad": 0, "autoexpand": False},
         paper_bgcolor=background,
         plot_bgcolor=background,
-        font={"family": style.font_family, "size": fs, "color": c.ink},
+        font={"family": style.font_family, "size": f.base, "color": c.ink},
         hovermode="closest",
-        hoverlabel={"bgcolor": "white", "font": {"size": fs, "color": c.ink}, "align": "left"},
-        showlegend=pres,
+        hoverlabel={"bgcolor": c.hover_fill, "font": {"size": f.base, "color": c.ink}},
+        showlegend=False,
         dragmode="zoom",
         uirevision="timeline",
-        xaxis={
-            "type": "date",
-            "range": list(x_range),
-            "domain": [0, 1],
-            "anchor": "y",
-            "showgrid": True,
-            "gridcolor": c.grid,
-            "ticks": "outside",
-            "ticklen": s.tick_len_px,
-            "rangeslider": {
-                "visible": not pres,
-                "thickness": s.slider_thickness_fraction,
-                "bgcolor": c.slider,
-            },
-            "tickfont": {"size": fs},
-        },
+        xaxis=_x_axis(geo),
         xaxis2={
             "type": "date",
             "matches": "x",
@@ -75,20 +91,7 @@ def _axes(fig: Draft, lanes: Sequence[Lane], geo: Geometry, x_range) -> None:
             "showgrid": True,
             "gridcolor": c.grid,
         },
-        yaxis={
-            "domain": [0, geo.lanes_top],
-            "range": [geo.lane_count - 0.5, -0.5],
-            "tickmode": "array",
-            "tickvals": list(range(len(lanes))),
-            "ticktext": [
-                f"<span style='color:{lane.color}'><b>{escape(lane.label)}</b></span>"
-                for lane in lanes
-            ],
-            "showgrid": False,
-            "zeroline": False,
-            "fixedrange": True,
-            "tickfont": {"size": fs},
-        },
+        yaxis=_lane_axis(lanes, geo),
         yaxis2={
             "domain": [geo.tone_bottom, geo.tone_top],
             "range": [TONE.lo, TONE.hi],
@@ -98,10 +101,50 @@ def _axes(fig: Draft, lanes: Sequence[Lane], geo: Geometry, x_range) -> None:
             "zeroline": True,
             "zerolinecolor": c.zero_line,
             "showgrid": False,
-            "title": {"text": "Tone", "font": {"size": fs * s.axis_title_font}},
-            "tickfont": {"size": fs * s.tone_tick_font},
+            "title": {"text": "Tone", "font": {"size": f.small}, "standoff": f.small * 0.3},
+            "tickfont": {"size": f.small},
         },
     )
+
+
+def _x_axis(geo: Geometry) -> dict:
+    s, c = geo.sizes, geo.colors
+    return {
+        "type": "date",
+        "range": [geo.x_lo, geo.x_hi],
+        "domain": [0, 1],
+        "anchor": "y",
+        "showgrid": True,
+        "gridcolor": c.grid,
+        "ticks": "outside",
+        "ticklen": s.tick_len_px,
+        "tickcolor": c.muted,
+        "rangeslider": {
+            "visible": not geo.style.presentation,
+            "thickness": s.slider_thickness_fraction,
+            "bgcolor": c.slider,
+        },
+        "tickfont": {"size": geo.fonts.base},
+    }
+
+
+def _lane_axis(lanes: Sequence[Lane], geo: Geometry) -> dict:
+    bg = geo.colors.background
+    return {
+        "domain": [0, geo.lanes_top],
+        "range": [geo.lane_count - 0.5, -0.5],
+        "tickmode": "array",
+        "tickvals": list(range(len(lanes))),
+        "ticktext": [
+            f"<span style='color:{readable(lane_color(lane, geo), bg)}'><b>"
+            f"{escape(lane.label)}</b></span>"
+            for lane in lanes
+        ],
+        "showgrid": False,
+        "zeroline": False,
+        "fixedrange": True,
+        "tickfont": {"size": geo.fonts.base},
+    }
 
 
 def _lane_rules(fig: Draft, lanes: Sequence[Lane], geo: Geometry) -> None:
@@ -126,37 +169,23 @@ def _note(fig: Draft, geo: Geometry, text: str, color: str, **place) -> None:
         yref="paper",
         showarrow=False,
         text=text,
-        font={"size": geo.font * geo.sizes.note_font, "color": color},
+        font={"size": geo.fonts.small, "color": color},
         **place,
     )
 
 
-def _notes(fig: Draft, geo: Geometry, chrome: Chrome) -> None:
+def _notes(fig: Draft, geo: Geometry, chrome: Chrome, *, quoted: bool) -> None:
     s, c = geo.sizes, geo.colors
     x = s.side_label_x_fraction
-    _note(
-        fig, geo, "▲ cooperation", c.cooperation, x=x, y=geo.tone_top, xanchor="left", yanchor="top"
-    )
-    _note(
-        fig,
-        geo,
-        "▼ hostility",
-        c.hostility,
-        x=x,
-        y=geo.tone_bottom,
-        xanchor="left",
-        yanchor="bottom",
-    )
+    up, down = geo.tone_top, geo.tone_bottom
+    _note(fig, geo, "▲ cooperation", c.cooperation, x=x, y=up, xanchor="left", yanchor="top")
+    _note(fig, geo, "▼ hostility", c.hostility, x=x, y=down, xanchor="left", yanchor="bottom")
+    if quoted and not geo.style.presentation:
+        text = escape(f"Italics quote the article's author, {chrome.author}")
+        _note(fig, geo, text, c.muted, x=1, y=1, xanchor="right", yanchor="bottom")
     if chrome.count == 0:
-        fig.add_annotation(
-            x=0.5,
-            y=geo.lanes_top / 2,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            text="No events match these filters",
-            font={"size": geo.font * s.empty_font, "color": c.muted},
-        )
+        text = "No events match these filters"
+        _note(fig, geo, text, c.muted, x=0.5, y=geo.lanes_top / 2, xanchor="center")
     elif chrome.shown < chrome.count:
         text = (
             f"{chrome.count:,} events: shaded strips show how many fall in each stretch of time; "
@@ -165,65 +194,58 @@ def _notes(fig: Draft, geo: Geometry, chrome: Chrome) -> None:
         _note(fig, geo, text, c.muted, x=1, y=geo.lanes_top, xanchor="right", yanchor="bottom")
 
 
-def _slide(fig: Draft, lanes: Sequence[Lane], geo: Geometry, chrome: Chrome) -> None:
-    s, c = geo.sizes, geo.colors
-    fs = geo.font
-    subtitle = (
-        f"<br><span style='font-size:{fs * s.subtitle_font:.0f}px;color:{c.muted}'>"
-        f"{escape(chrome.subtitle)}</span>"
-        if chrome.subtitle
-        else ""
-    )
-    fig.update_layout(
-        title={
-            "text": f"<b>{escape(chrome.title)}</b>" + subtitle,
-            "x": 0,
-            "xref": "paper",
-            "xanchor": "left",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": fs * s.title_pad},
-            "font": {"size": fs * s.title_font},
-        },
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": -geo.px_to_paper(fs * s.legend_offset),
-            "yanchor": "top",
-            "font": {"size": fs * s.legend_font},
-            "itemsizing": "constant",
-        },
-    )
-    entries = [(lane.label, "circle", lane.color, s.legend_marker, lane.theme) for lane in lanes]
-    entries += [(name, sym, c.muted, s.legend_symbol_marker, None) for name, sym in SYMBOL_LEGEND]
-    for name, symbol, color, size, group in entries:
-        fig.add_trace(
-            dict(
-                type="scatter",
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=name,
-                xaxis="x",
-                yaxis="y",
-                marker={"symbol": symbol, "color": color, "size": fs * size},
-                meta={META.ROLE: ROLES.LEGEND},
-                **({"legendgroup": group} if group else {}),
-            )
-        )
-    if chrome.footer:
+def _slide(fig: Draft, geo: Geometry, text: SlideText) -> None:
+    s, c, f = geo.sizes, geo.colors, geo.fonts
+    pad = f.base * s.slide_pad
+    # Annotations rather than layout.title: Plotly centres a multi-line title on its anchor,
+    # which would push a wrapped title off the top of the slide.
+    x = (pad - geo.margin["l"]) / geo.plot_w
+    top_px = geo.margin["t"] - pad  # from the plot's top edge up to the slide's text block
+    for name, lines, size, color, bold in (
+        ("title", text.title, f.title, c.ink, True),
+        ("subtitle", text.subtitle, f.subtitle, c.muted, False),
+    ):
+        if not lines:
+            continue
+        shown = [f"<b>{escape(line)}</b>" if bold else escape(line) for line in lines]
         fig.add_annotation(
-            x=0,
-            y=0,
+            x=x,
+            y=1 + geo.px_to_paper(top_px),
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            text="<br>".join(shown),
+            font={"size": size, "color": color},
+            name=name,
+        )
+        top_px -= len(lines) * size * s.line_height
+    key = "   ".join(f"{mark} {name}" for name, mark in SYMBOL_KEY)
+    below_ticks = s.tick_len_px + f.base * s.line_height + f.base * s.slide_gap
+    fig.add_annotation(
+        x=0,
+        y=-geo.px_to_paper(below_ticks),
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        text=escape(key),
+        font={"size": f.small, "color": c.muted},
+        name="key",
+    )
+    if text.footer:
+        fig.add_annotation(
+            x=(pad - geo.margin["l"]) / geo.plot_w,
+            y=(pad - geo.margin["b"]) / geo.plot_h,
             xref="paper",
             yref="paper",
             xanchor="left",
             yanchor="bottom",
-            yshift=-geo.margin["b"] + fs * s.footer_lift,
             showarrow=False,
-            text=escape(chrome.footer),
-            font={"size": fs * s.note_font, "color": c.muted},
+            text="<br>".join(escape(line) for line in text.footer),
+            font={"size": f.small, "color": c.muted},
             align="left",
         )

@@ -1,4 +1,4 @@
-"""Eras: shaded bands behind the lanes, labelled where there is room."""
+"""Eras: shaded bands behind the lanes, named where the whole name fits."""
 
 from __future__ import annotations
 
@@ -9,13 +9,18 @@ from timeline.chart.draft import Draft, escape
 from timeline.chart.geometry import Geometry
 from timeline.dates import describe_span
 
-ELLIPSIS = "…"
+
+def era_name(era, geo: Geometry, width_px: float) -> str:
+    """The era's title if it fits in its band, else its short label if that fits, else ''."""
+    label = str(getattr(era, "label", "") or "")
+    for name in (era.title, label):
+        if name and geo.text_px(name, geo.fonts.small) + geo.font * 0.4 <= width_px:
+            return name
+    return ""
 
 
 def add_eras(fig: Draft, eras: pd.DataFrame, geo: Geometry) -> None:
-    """A band per era, and its name in one of two label rows where it fits."""
-    s = geo.sizes
-    font = geo.font * s.era_font
+    """A band per era, and its name in one of the label rows where the whole name fits."""
     right_edges = [-np.inf] * len(geo.era_label_rows)
     for i, era in enumerate(eras.sort_values("start").itertuples(index=False)):
         fig.add_shape(
@@ -30,27 +35,24 @@ def add_eras(fig: Draft, eras: pd.DataFrame, geo: Geometry) -> None:
             line={"width": 0},
             layer="below",
         )
-        width_px = geo.x_to_px(era.end) - geo.x_to_px(era.start)
-        chars = max(0, int(width_px / geo.text_px(1, geo.font)) - 1)
-        if chars < 4:
-            continue
-        label = era.title if len(era.title) <= chars else era.title[: chars - 1].rstrip() + ELLIPSIS
-        x0_px = geo.x_to_px(era.start)
+        x0_px = max(0.0, float(geo.x_to_px(era.start)))
+        x1_px = min(float(geo.plot_w), float(geo.x_to_px(era.end)))
+        name = era_name(era, geo, x1_px - x0_px)
         free = [r for r, edge in enumerate(right_edges) if x0_px >= edge]
-        if not free:
-            continue  # no room for a label: the band still shows, and the list names it
+        if not name or not free:
+            continue  # no room for the whole name: the band still shows, and the list names it
         row = free[0]
-        right_edges[row] = x0_px + geo.text_px(len(label), geo.font) + geo.font
+        right_edges[row] = x0_px + geo.text_px(name, geo.fonts.small) + geo.font
         fig.add_annotation(
-            x=era.start,
+            x=geo.px_to_x(x0_px + geo.font * 0.2),
             y=geo.era_label_rows[row],
             xref="x",
             yref="paper",
             xanchor="left",
             yanchor="middle",
             showarrow=False,
-            text=f"<i>{escape(label)}</i>",
-            font={"size": font, "color": geo.colors.muted},
+            text=f"<i>{escape(name)}</i>",
+            font={"size": geo.fonts.small, "color": geo.colors.muted},
             hovertext=escape(f"{era.title}: {describe_span(era.start_text, era.end_text)}"),
             name=f"era:{era.id}",
         )

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from timeline.chart.style import FONT_FAMILY, LIGHT, SIZES, TONE, Colors, Sizes
+from timeline.chart.style import (
+    APP_FONTS,
+    FONT_FAMILY,
+    SIZES,
+    SLIDE_FONTS,
+    SLIDE_REFERENCE_PX,
+    STYLES,
+    TONE,
+    Colors,
+    Fonts,
+    Sizes,
+)
+from timeline.chart.text import text_width
 
 _MS = pd.Timedelta(milliseconds=1)
 
@@ -25,52 +39,98 @@ class FigureStyle:
     sizes: Sizes = field(default=SIZES, repr=False)
 
     @property
-    def font_size(self) -> float:
-        s = self.sizes
+    def fonts(self) -> Fonts:
         if not self.presentation:
-            return s.app_font_px
-        ref_w, ref_h = s.slide_reference_px
-        scaled = s.app_font_px * min(self.width / ref_w, self.height / ref_h)
-        return max(s.slide_font_min_px, min(s.slide_font_max_px, scaled))
+            return APP_FONTS
+        ref_w, ref_h = SLIDE_REFERENCE_PX
+        return SLIDE_FONTS.scaled(math.sqrt(self.width * self.height / (ref_w * ref_h)))
+
+    @property
+    def font_size(self) -> float:
+        return self.fonts.base
 
     @property
     def colors(self) -> Colors:
-        return LIGHT
+        return STYLES.get(self.theme, STYLES["light"])
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Lines of slide text around the plot: how many of each, for the margins."""
+
+    title: int = 0
+    subtitle: int = 0
+    footer: int = 0
 
 
 class Geometry:
-    """Where each part of the chart sits for one style, lane count and date range."""
+    """Where each part of the chart sits for one style, set of lanes and date range."""
 
-    def __init__(self, style: FigureStyle, lane_count: int, x_range) -> None:
-        s = style.sizes
+    def __init__(
+        self,
+        style: FigureStyle,
+        lane_labels: Sequence[str],
+        x_range,
+        text: TextBlock = TextBlock(),
+    ) -> None:
+        s = self.sizes = style.sizes
         self.style = style
-        self.sizes = s
         self.colors = style.colors
-        fs = self.font = style.font_size
-        pres = style.presentation
+        self.fonts = style.fonts
+        fs = self.font = self.fonts.base
+        self.line = s.line_height
         self.margin = {
-            "l": int(fs * s.margin_left),
+            "l": int(self._left_margin(lane_labels)),
             "r": int(fs * s.margin_right),
-            "t": int(fs * (s.margin_top_slide if pres else s.margin_top_app)),
-            # In the app the range slider and its labels sit in this margin (plotly would
-            # otherwise grow it after the callouts were laid out).
-            "b": int(fs * (s.margin_bottom_slide if pres else s.margin_bottom_app)),
+            "t": int(self._top_margin(text)),
+            "b": int(self._bottom_margin(text)),
         }
         self.plot_h = max(s.plot_min_px, style.height - self.margin["t"] - self.margin["b"])
         self.plot_w = max(s.plot_min_px, style.width - self.margin["l"] - self.margin["r"])
-        callout_px = fs * s.callout_band
-        era_px = fs * s.era_band
-        tone_px = max(s.tone_min_px, (self.plot_h - callout_px - era_px) * s.tone_fraction)
-        self.callout_bottom = 1 - callout_px / self.plot_h
-        self.tone_top = self.callout_bottom - self.px_to_paper(fs * s.tone_gap)
-        self.tone_bottom = self.tone_top - self.px_to_paper(tone_px)
-        self.era_label_rows = tuple(
-            self.tone_bottom - self.px_to_paper(fs * row) for row in s.era_label_rows
-        )
-        self.lanes_top = self.tone_bottom - self.px_to_paper(era_px)
-        self.lane_count = max(lane_count, 1)
+        self.lane_count = max(len(lane_labels), 1)
         self.x_lo, self.x_hi = (pd.Timestamp(v) for v in x_range)
         self.ms_per_px = (self.x_hi - self.x_lo) / _MS / self.plot_w
+        self.band_max_px = self.plot_h * s.callout_band_fraction
+        self.set_callout_band(self.band_max_px)
+
+    def _left_margin(self, lane_labels: Sequence[str]) -> float:
+        s, f = self.sizes, self.fonts
+        names = max((text_width(t, f.base, bold=True) for t in lane_labels), default=0)
+        tone = text_width("−10", f.small) + f.small * s.line_height * 1.6  # ticks + "Tone"
+        return max(names, tone) + f.base * s.margin_left_pad
+
+    def _top_margin(self, text: TextBlock) -> float:
+        s, f = self.sizes, self.fonts
+        if not self.style.presentation:
+            return f.base * s.margin_top_app
+        lines = text.title * f.title + text.subtitle * f.subtitle
+        return f.base * (s.slide_pad + s.slide_gap) + lines * s.line_height
+
+    def _bottom_margin(self, text: TextBlock) -> float:
+        s, f = self.sizes, self.fonts
+        if not self.style.presentation:
+            return f.base * s.margin_bottom_app
+        ticks = s.tick_len_px + f.base * s.line_height
+        legend = f.small * s.line_height + f.base * s.slide_gap
+        footer = text.footer * f.small * s.line_height
+        return ticks + legend + footer + f.base * (s.slide_gap + s.slide_pad)
+
+    def set_callout_band(self, band_px: float) -> None:
+        """Give the callouts ``band_px`` at the top; the swing strip, era names and lanes follow."""
+        s, f = self.sizes, self.fonts
+        self.band_px = band_px
+        era_px = f.small * s.line_height * s.era_rows + f.base * 0.3
+        rest = self.plot_h - band_px - era_px
+        tone_px = max(s.tone_min_px, rest * s.tone_fraction)
+        self.callout_bottom = 1 - self.px_to_paper(band_px)
+        self.tone_top = self.callout_bottom - self.px_to_paper(f.base * s.tone_gap)
+        self.tone_bottom = self.tone_top - self.px_to_paper(tone_px)
+        row_h = f.small * s.line_height
+        self.era_label_rows = tuple(
+            self.tone_bottom - self.px_to_paper(row_h * (r + 0.5) + f.base * 0.15)
+            for r in range(s.era_rows)
+        )
+        self.lanes_top = self.tone_bottom - self.px_to_paper(era_px)
 
     def px_to_paper(self, px: float) -> float:
         """A vertical distance in pixels as a fraction of the plot's height."""
@@ -83,6 +143,11 @@ class Geometry:
     def tone_to_paper(self, tone: float) -> float:
         return self.tone_bottom + (tone - TONE.lo) / TONE.span * (self.tone_top - self.tone_bottom)
 
+    def lane_to_paper(self, y: float) -> float:
+        """A position on the lanes' axis (lane index plus sub-row offset) as paper height."""
+        n = self.lane_count
+        return self.lanes_top * (n - 0.5 - y) / n
+
     def x_to_px(self, when) -> np.ndarray | float:
         """Dates (a Series, Timestamp or array) as pixels from the plot's left edge."""
         offset = (when - self.x_lo) / _MS / self.ms_per_px
@@ -91,18 +156,24 @@ class Geometry:
     def px_to_x(self, px: float) -> pd.Timestamp:
         return self.x_lo + pd.Timedelta(milliseconds=px * self.ms_per_px)
 
-    def text_px(self, chars: int, font: float) -> float:
-        """The width of ``chars`` characters at ``font`` pixels, before they are drawn."""
-        return chars * font * self.sizes.char_width
+    def text_px(self, text: str, font: float, *, bold: bool = False) -> float:
+        """The width of ``text`` at ``font`` pixels, before it is drawn."""
+        return text_width(text, font, bold=bold)
 
 
 def padded_range(
     events: pd.DataFrame, lo: pd.Timestamp | None = None, hi: pd.Timestamp | None = None
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The dates a chart spans: ``lo``/``hi`` where given, else the events' own, padded a little."""
-    if events.empty and (lo is None or hi is None):
-        return pd.Timestamp("1947-01-01"), pd.Timestamp("2022-01-01")
-    lo = events["start"].min() if lo is None else lo
-    hi = events["end"].max() if hi is None else hi
+    """The dates a chart spans: ``lo``/``hi`` where given, else the events' own, padded a little.
+
+    With no events and no bounds, the ten years up to today: any dataset's chart opens somewhere.
+    """
+    if events.empty:
+        today = pd.Timestamp.today().normalize()
+        lo = today - pd.DateOffset(years=10) if lo is None else lo
+        hi = today if hi is None else hi
+    else:
+        lo = events["start"].min() if lo is None else lo
+        hi = events["end"].max() if hi is None else hi
     pad = max((hi - lo) * 0.02, pd.Timedelta(days=60))
     return lo - pad, hi + pad

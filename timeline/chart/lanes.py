@@ -10,15 +10,16 @@ import pandas as pd
 
 from timeline.chart.draft import Draft, HoverTexts, escape, iso, midpoint, rgba, segments
 from timeline.chart.geometry import Geometry
-from timeline.chart.style import PALETTE
+from timeline.chart.style import PALETTE, readable
 from timeline.contract import META, ROLES
 
 SYMBOLS = {"exact": "circle", "approximate": "circle-open", "uncertain": "diamond-open"}
-# The symbol legend: what each marker shape says about a date.
-SYMBOL_LEGEND = (
-    ("exact date", SYMBOLS["exact"]),
-    ("approximate (~)", SYMBOLS["approximate"]),
-    ("uncertain (?)", SYMBOLS["uncertain"]),
+# The key to the marks (a slide's key line and the app's legend both read it).
+SYMBOL_KEY = (
+    ("exact date", "●"),
+    ("approximate (~)", "○"),
+    ("uncertain (?)", "◇"),
+    ("faint bar: known only to the month, year or decade", "▬"),
 )
 DEFAULT_MAX_MARKERS = 3000
 
@@ -39,6 +40,13 @@ def theme_lanes(themes: Sequence[str], labels: dict[str, str] | None = None) -> 
         Lane(t, labels.get(t) or t.replace("-", " ").capitalize(), PALETTE[i % len(PALETTE)])
         for i, t in enumerate(themes)
     ]
+
+
+def lane_color(lane: Lane, geo: Geometry) -> str:
+    """The lane's colour, lightened where needed to stand out on a dark slide (3:1, WCAG 1.4.11)."""
+    if geo.style.theme == "dark":
+        return readable(lane.color, geo.colors.background, 3.0)
+    return lane.color
 
 
 def pack_rows(x_px: np.ndarray, min_gap: float, rows: int) -> np.ndarray:
@@ -105,13 +113,14 @@ def _add_bars(fig: Draft, rows: pd.DataFrame, y: np.ndarray, lane: Lane, geo: Ge
         if not mask.any():
             continue
         xs, ys = segments(rows["start"][mask], rows[end][mask], y[mask])
+        color = lane_color(lane, geo)
         fig.add_trace(
             dict(
                 type="scatter",
                 x=xs,
                 y=ys,
                 mode="lines",
-                line={"color": lane.color, "width": geo.font * width},
+                line={"color": color, "width": geo.font * width},
                 opacity=opacity,
                 hoverinfo="skip",
                 showlegend=False,
@@ -133,6 +142,7 @@ def _add_markers(fig: Draft, rows, y, lane: Lane, geo: Geometry, hover: list[str
     )
     size = geo.font * (s.marker_base + s.marker_per_importance * rows["importance"].to_numpy())
     is_open = np.char.endswith(symbol.astype(str), "open")
+    color = lane_color(lane, geo)
     fig.add_trace(
         dict(
             type="scatter",
@@ -143,11 +153,11 @@ def _add_markers(fig: Draft, rows, y, lane: Lane, geo: Geometry, hover: list[str
             legendgroup=lane.theme,
             showlegend=False,
             marker={
-                "color": lane.color,
+                "color": color,
                 "size": size,
                 "symbol": symbol,
                 "line": {
-                    "color": np.where(is_open, lane.color, geo.colors.marker_edge),
+                    "color": np.where(is_open, color, geo.colors.marker_edge),
                     "width": s.marker_edge_px,
                 },
             },
