@@ -188,8 +188,53 @@ def load_dataset(path: str | os.PathLike, info_path: str | os.PathLike | None = 
     info_path = Path(info_path) if info_path else path.with_suffix(".toml")
     info = load_info(info_path, default_title=path.stem)
     events = load_events(path, theme_labels=info.theme_labels)
+    problems = _check_quote_dates(str(path), events, info, info_path)
+    if problems:
+        raise DataError(problems)
     themes = tuple(info.theme_labels) or _themes_by_frequency(events)
     return Dataset(events=events, info=info, themes=themes, path=str(path))
+
+
+def _check_quote_dates(
+    name: str, events: pd.DataFrame, info: DatasetInfo, info_path: Path
+) -> list[Problem]:
+    """No quote on an event that happened after its text was written.
+
+    A passage on an event says its author commented on that event, which no author can do in
+    advance. The dates come from the metadata: ``[source] date`` for ``commentary`` and
+    ``[cited] written_before`` (or ``date``) for ``cited``; a missing or partial date skips
+    the check.
+    """
+    # written_before, when given, is sharper than a publication date.
+    cited_key = "written_before" if "written_before" in info.cited else "date"
+    problems = []
+    for column, section, key in (("commentary", "source", "date"), ("cited", "cited", cited_key)):
+        written = _day(getattr(info, section).get(key))
+        if written is None:
+            continue
+        before = key == "written_before"
+        late = events["start"].ge(written) if before else events["start"].gt(written)
+        expected = (
+            f"the event is dated after its text was written ({'before ' if before else ''}"
+            f"{written:%Y-%m-%d}, [{section}] {key} in {info_path.name}): attach the passage "
+            "to an event the text speaks of, or to the text's own row"
+        )
+        problems += [
+            Problem(name, int(line), column, None, expected)
+            for line in events.loc[late & events[column].ne(""), "line"]
+        ]
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _day(value) -> pd.Timestamp | None:
+    """A full date from TOML (a date or 'YYYY-MM-DD' text), else None."""
+    text = str(value or "")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        return None
 
 
 def load_info(path: Path, default_title: str = "Timeline") -> DatasetInfo:
