@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from timeline.cameo import cameo_codes, describe, goldstein
 from timeline.cli import cli
-from timeline.data import CALLOUT_MAX, LABEL_MAX, DataError, load_dataset, load_events
+from timeline.data import CALLOUT_MAX, COLUMNS, LABEL_MAX, DataError, load_dataset, load_events
 from timeline.dates import describe_date, parse_dates
 
 BAD = Path(__file__).parent / "bad_csv"
@@ -229,3 +229,11 @@ def test_dates_keep_their_precision():
 )
 def test_dates_are_said_as_precisely_as_known(text, note, said):
     assert describe_date(text, note) == said
+
+
+def test_readme_documents_every_column():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The data format") : readme.index("## Configuration")]
+    for column in COLUMNS:
+        assert f"| `{column}` |" in section, column
+    assert "### How tone was coded" in section
