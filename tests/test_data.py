@@ -116,6 +116,11 @@ def test_tone_defaults_to_the_goldstein_value(tmp_path):
     assert events["tone"].to_dict() == {"a": -8.0, "b": -5.0, "c": 3.0}
     assert events.at["a", "cameo"] == "163" and events.at["c", "cameo"] == ""
     assert events.at["b", "tone_note"] == "aid only"
+    path.write_text(
+        "id,start,title,summary,themes,cameo,source\na,2011-11-26,Salala,Strike,security,195,src\n",
+        encoding="utf-8",
+    )
+    assert load_events(path)["tone"].tolist() == [-10.0]  # every tone from its code
 
 
 def test_cited_passages_name_their_work(dataset):

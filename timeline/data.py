@@ -608,8 +608,10 @@ def _check_tone_overrides(name: str, frame: pd.DataFrame) -> list[Problem]:
     if not coded.any():
         return []
     coded &= frame["tone"].ne("") & frame["tone_note"].eq("")
+    if not coded.any():
+        return []
     rows = frame.loc[coded, ["line", "cameo", "tone"]]
-    scale = rows["cameo"].map(goldstein)
+    scale = rows["cameo"].map(goldstein).astype("float64")
     tone = _numbers(rows["tone"])
     differs = scale.notna() & tone.notna() & (tone - scale).abs().gt(1e-9)
     return [
