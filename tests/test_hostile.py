@@ -126,7 +126,8 @@ def test_fast_reader_reads_the_shipped_data():
 def test_line_numbers_count_line_breaks_inside_values(trailing):
     from timeline.data import _fast_frame
 
-    row = ["x-{}", "", "2001", "", "Title", "{}", "security", "1", "", "", "", "", "S", "", ""]
+    cells = {"id": "x-{}", "start": "2001", "title": "Title", "summary": "{}", "tone": "1"}
+    row = [cells.get(c, "") for c in COLUMNS]
     lines = [",".join(COLUMNS)]
     lines.append(",".join(row).format(1, '"two\nlines"'))
     lines.append(",".join(row).format(2, "one line"))

@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ from pyarrow import py_buffer as pa_py_buffer
 from pyarrow import scalar as pa_scalar
 from pyarrow import string as pa_string
 
+from timeline.cameo import cameo_codes, goldstein
 from timeline.dates import parse_dates
 
 COLUMNS = (
@@ -36,11 +37,15 @@ COLUMNS = (
     "start",
     "end",
     "title",
+    "label",
     "summary",
     "themes",
+    "cameo",
     "tone",
+    "tone_note",
     "importance",
     "commentary",
+    "callout",
     "cited",
     "cited_from",
     "source",
@@ -50,6 +55,8 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("id", "start", "title", "source")
 KINDS = ("event", "era")
 TITLE_MAX = 90
+LABEL_MAX = 40
+CALLOUT_MAX = 120
 DEFAULT_MAX_BYTES = 1024**3
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
@@ -181,8 +188,53 @@ def load_dataset(path: str | os.PathLike, info_path: str | os.PathLike | None = 
     info_path = Path(info_path) if info_path else path.with_suffix(".toml")
     info = load_info(info_path, default_title=path.stem)
     events = load_events(path, theme_labels=info.theme_labels)
+    problems = _check_quote_dates(str(path), events, info, info_path)
+    if problems:
+        raise DataError(problems)
     themes = tuple(info.theme_labels) or _themes_by_frequency(events)
     return Dataset(events=events, info=info, themes=themes, path=str(path))
+
+
+def _check_quote_dates(
+    name: str, events: pd.DataFrame, info: DatasetInfo, info_path: Path
+) -> list[Problem]:
+    """No quote on an event that happened after its text was written.
+
+    A passage on an event says its author commented on that event, which no author can do in
+    advance. The dates come from the metadata: ``[source] date`` for ``commentary`` and
+    ``[cited] written_before`` (or ``date``) for ``cited``; a missing or partial date skips
+    the check.
+    """
+    # written_before, when given, is sharper than a publication date.
+    cited_key = "written_before" if "written_before" in info.cited else "date"
+    problems = []
+    for column, section, key in (("commentary", "source", "date"), ("cited", "cited", cited_key)):
+        written = _day(getattr(info, section).get(key))
+        if written is None:
+            continue
+        before = key == "written_before"
+        late = events["start"].ge(written) if before else events["start"].gt(written)
+        expected = (
+            f"the event is dated after its text was written ({'before ' if before else ''}"
+            f"{written:%Y-%m-%d}, [{section}] {key} in {info_path.name}): attach the passage "
+            "to an event the text speaks of, or to the text's own row"
+        )
+        problems += [
+            Problem(name, int(line), column, None, expected)
+            for line in events.loc[late & events[column].ne(""), "line"]
+        ]
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _day(value) -> pd.Timestamp | None:
+    """A full date from TOML (a date or 'YYYY-MM-DD' text), else None."""
+    text = str(value or "")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        return None
 
 
 def load_info(path: Path, default_title: str = "Timeline") -> DatasetInfo:
@@ -231,10 +283,11 @@ def load_events(
         header, records, lines, problems = _split_records(name, _decode(name, data))
         frame = pd.DataFrame(records, columns=list(header), dtype="str")
         frame["line"] = np.asarray(lines, dtype="int64")
+    given = [c for c in COLUMNS if c in frame.columns]
     frame = frame.reindex(columns=[*COLUMNS, "line"], fill_value="")
-    for column in COLUMNS:
+    for column in given:
         frame[column] = frame[column].str.strip()
-    problems += _check_schema(name, frame, theme_labels or {})
+    problems += _check_schema(name, frame, theme_labels or {}, given)
     typed, date_problems = _type_columns(name, frame)
     problems += date_problems
     if problems:
@@ -414,6 +467,13 @@ def _check_header(name: str, header: list[str], line: int) -> list[Problem]:
     return problems
 
 
+@lru_cache(maxsize=32)
+def _schema_for(themes: tuple[str, ...], given: tuple[str, ...]) -> pa.DataFrameSchema:
+    """The schema for these declared themes and these columns of the file, built once."""
+    schema = _schema(dict.fromkeys(themes, ""))
+    return schema.remove_columns([c for c in schema.columns if c not in given])
+
+
 def _schema(theme_labels: dict[str, str]) -> pa.DataFrameSchema:
     def text(*checks: pa.Check, unique: bool = False) -> pa.Column:
         # Every column is read as text, so pandera's per-column dtype check would only cost time.
@@ -458,8 +518,29 @@ def _schema(theme_labels: dict[str, str]) -> pa.DataFrameSchema:
             pa.Check(lambda s: s.str.len() <= TITLE_MAX, error=f"at most {TITLE_MAX} characters"),
             no_control,
         ),
+        "label": text(
+            pa.Check(
+                lambda s: s.str.len() <= LABEL_MAX,
+                error=f"at most {LABEL_MAX} characters (a short name for the chart)",
+            ),
+            no_control,
+        ),
         "themes": text(pa.Check(themes_ok, error=theme_expected)),
+        "cameo": text(
+            blank_or(
+                lambda s: s.isin(tuple(cameo_codes())),
+                "a CAMEO event code from timeline/cameo.csv, as text with its leading zero "
+                "(e.g. 057 sign formal agreement, 163 impose sanctions)",
+            )
+        ),
         "tone": text(blank_or(number_in(-10, 10), "a number from -10 to 10")),
+        "callout": text(
+            pa.Check(
+                lambda s: s.str.len() <= CALLOUT_MAX,
+                error=f"at most {CALLOUT_MAX} characters (the chart shows it whole)",
+            ),
+            no_control,
+        ),
         "importance": text(blank_or(lambda s: s.isin(("1", "2", "3")), "1, 2 or 3")),
         "source": text(nonempty, no_control),
         "url": text(
@@ -469,15 +550,20 @@ def _schema(theme_labels: dict[str, str]) -> pa.DataFrameSchema:
             )
         ),
     }
-    for column in ("summary", "commentary", "cited", "cited_from", "date_note", "end"):
+    for column in ("summary", "commentary", "cited", "cited_from", "date_note", "end", "tone_note"):
         columns[column] = text(no_control)
     return pa.DataFrameSchema(columns, strict=False)
 
 
-def _check_schema(name: str, frame: pd.DataFrame, theme_labels: dict[str, str]) -> list[Problem]:
+def _check_schema(
+    name: str, frame: pd.DataFrame, theme_labels: dict[str, str], given: list[str]
+) -> list[Problem]:
     problems = []
+    # A column the file leaves out is all "", which every check accepts: checking it costs
+    # time on every load and can find nothing.
+    schema = _schema_for(tuple(theme_labels), tuple(given))
     try:
-        _schema(theme_labels).validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         for case in cases.itertuples(index=False):
@@ -493,12 +579,19 @@ def _check_schema(name: str, frame: pd.DataFrame, theme_labels: dict[str, str]) 
                 Problem(name, int(frame.at[row, "line"]), case.column, value or None, expected)
             )
     events = frame["kind"].ne("era")
-    for column in ("summary", "themes", "tone"):
+    for column in ("summary", "themes"):
         missing = events & frame[column].eq("")
         problems += [
             Problem(name, int(line), column, None, "required for events (kind 'event')")
             for line in frame.loc[missing, "line"]
         ]
+    missing = events & frame["tone"].eq("") & frame["cameo"].eq("")
+    problems += [
+        Problem(name, int(line), "tone", None, "required for events without a 'cameo' code")
+        for line in frame.loc[missing, "line"]
+    ]
+    problems += _check_tone_overrides(name, frame)
+    problems += _check_callouts(name, frame)
     orphan = frame["cited"].ne("") & frame["cited_from"].eq("")
     problems += [
         Problem(
@@ -506,6 +599,56 @@ def _check_schema(name: str, frame: pd.DataFrame, theme_labels: dict[str, str]) 
         )
         for line in frame.loc[orphan, "line"]
     ]
+    return problems
+
+
+def _check_tone_overrides(name: str, frame: pd.DataFrame) -> list[Problem]:
+    """A tone that differs from its CAMEO code's Goldstein value must say why (tone_note)."""
+    coded = frame["cameo"].ne("")
+    if not coded.any():
+        return []
+    coded &= frame["tone"].ne("") & frame["tone_note"].eq("")
+    if not coded.any():
+        return []
+    rows = frame.loc[coded, ["line", "cameo", "tone"]]
+    scale = rows["cameo"].map(goldstein).astype("float64")
+    tone = _numbers(rows["tone"])
+    differs = scale.notna() & tone.notna() & (tone - scale).abs().gt(1e-9)
+    return [
+        Problem(
+            name,
+            int(line),
+            "tone",
+            value,
+            f"differs from {value_of:g}, the Goldstein value of CAMEO {code}; "
+            "leave tone empty to use it, or say why in 'tone_note'",
+        )
+        for line, code, value, value_of in zip(
+            rows["line"][differs],
+            rows["cameo"][differs],
+            rows["tone"][differs],
+            scale[differs],
+            strict=True,
+        )
+    ]
+
+
+def _check_callouts(name: str, frame: pd.DataFrame) -> list[Problem]:
+    """A callout is a passage of the row's own commentary (whitespace aside)."""
+    given = frame["callout"].ne("")
+    if not given.any():
+        return []
+    problems = []
+    for line, callout, commentary in frame.loc[given, ["line", "callout", "commentary"]].itertuples(
+        index=False
+    ):
+        if " ".join(callout.split()) not in " ".join(commentary.split()):
+            expected = (
+                "a passage copied from this row's 'commentary'"
+                if commentary
+                else "a callout needs a 'commentary' to quote from"
+            )
+            problems.append(Problem(name, int(line), "callout", callout, expected))
     return problems
 
 
@@ -551,11 +694,15 @@ def _type_columns(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pr
             "start_text": frame["start"],
             "end_text": frame["end"],
             "title": frame["title"],
+            "label": frame["label"],
             "summary": frame["summary"],
             "themes": _theme_lists(frame["themes"]),
-            "tone": _numbers(frame["tone"]),
+            "cameo": frame["cameo"],
+            "tone": _tones(frame["tone"], frame["cameo"]),
+            "tone_note": frame["tone_note"],
             "importance": _numbers(frame["importance"]).fillna(1).astype("int8"),
             "commentary": frame["commentary"],
+            "callout": frame["callout"],
             "cited": frame["cited"],
             "cited_from": frame["cited_from"],
             "source": frame["source"],
@@ -575,6 +722,15 @@ def _numbers(column: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(column)
     numbers = pd.to_numeric(pd.Series(distinct, dtype="str"), errors="coerce")
     return pd.Series(numbers.to_numpy(dtype="float64")[codes], index=column.index)
+
+
+def _tones(tone: pd.Series, cameo: pd.Series) -> pd.Series:
+    """The tone given, else the Goldstein value of the row's CAMEO code (NaN if neither)."""
+    numbers = _numbers(tone)
+    defaulted = numbers.isna() & cameo.ne("")
+    if defaulted.any():
+        numbers[defaulted] = cameo[defaulted].map(goldstein).astype("float64")
+    return numbers
 
 
 def _theme_lists(column: pd.Series) -> pd.Series:
