@@ -71,7 +71,9 @@ def test_callouts_show_the_authors_words_in_full(dataset):
         row = events.loc[a.name.removeprefix("callout:")]
         quote = re.findall(r"<i>(.*?)</i>", a.text)
         if quote:
-            shown = " ".join(quote).strip("“”")
+            shown = " ".join(quote)
+            assert shown[0] == "“" and shown[-1] == "”"
+            shown = shown[1:-1]
             assert shown == " ".join((row.get("callout") or row["commentary"]).split())
         assert "…" not in _plain(a.text)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from timeline.chart.draft import Draft, escape, midpoint
+from timeline.chart.draft import Draft, escape
 from timeline.chart.geometry import Geometry
 from timeline.chart.text import widest, wrap_to_width
 
@@ -188,25 +188,40 @@ def _quote_of(row) -> str:
 
 
 def choose_callouts(items: pd.DataFrame, geo: Geometry, *, pins: Sequence[str], auto: bool):
-    """The candidate events, best first (see the module's rule), at most ``max_callouts``; and
-    whether so few events are in view that every one must be named."""
+    """The candidate events, best first (see the module's rule), and whether so few events are
+    in view that every one must be named.
+
+    Among the author's callouts, the strongest in each sixth of the view comes first, so a slide
+    of seventy years is not all about one of them. Whole-column numpy work, then a handful of
+    rows: the cost grows with the events only through a few vectorised passes.
+    """
     s = geo.sizes
-    mid = midpoint(items)
-    in_view = (mid >= geo.x_lo) & (mid <= geo.x_hi)
-    pinned = items["id"].isin(list(pins))
-    has_quote = items["callout"].ne("") if "callout" in items else items["importance"].eq(3)
-    has_quote &= items["commentary"].ne("")
-    wanted = pinned
-    if auto:
-        wanted = wanted | has_quote
-        if int(in_view.sum()) <= s.few_events:
-            wanted = wanted | True
-    keyed = items[wanted & in_view]
+    start = items["start"].to_numpy().astype("datetime64[ms]").astype("int64")
+    start_hi = items["start_hi"].to_numpy().astype("datetime64[ms]").astype("int64")
+    mid = start + (start_hi - start) // 2
+    lo, hi = (np.datetime64(t, "ms").astype("int64") for t in (geo.x_lo, geo.x_hi))
+    in_view = (mid >= lo) & (mid <= hi)
+    pinned = np.isin(items["id"].to_numpy(), list(pins))
+    commentary = items["commentary"].to_numpy()
+    has_quote = commentary != ""
+    if "callout" in items:
+        has_quote &= items["callout"].to_numpy() != ""
+    else:
+        has_quote &= items["importance"].to_numpy() == 3
     few = bool(auto and int(in_view.sum()) <= s.few_events)
-    strength = keyed["tone"].abs().fillna(0) + 10 * keyed["importance"]
-    priority = 10_000 * pinned[keyed.index] + 1_000 * has_quote[keyed.index] + strength
-    limit = max(s.max_callouts, s.few_events if auto else 0, len(pins))
-    return keyed.assign(priority=priority).nlargest(limit, "priority", keep="first"), few
+    wanted = pinned | (has_quote if auto else False) | few
+    idx = np.flatnonzero(wanted & in_view)
+    tone = np.nan_to_num(np.abs(items["tone"].to_numpy(dtype=float)[idx]))
+    priority = 10_000.0 * pinned[idx] + 1_000 * has_quote[idx]
+    priority += 10 * items["importance"].to_numpy()[idx] + tone
+    sixth = np.clip((mid[idx] - lo) * s.spread_bins // max(hi - lo, 1), 0, s.spread_bins - 1)
+    for b in np.unique(sixth):
+        members = np.flatnonzero((sixth == b) & has_quote[idx])
+        if len(members):
+            priority[members[np.argmax(priority[members])]] += 500
+    limit = max(s.max_callouts, s.few_events if few else 0, len(pins))
+    best = np.argsort(-priority, kind="stable")[:limit]
+    return items.iloc[idx[best]].assign(priority=priority[best]), few
 
 
 def callout_text(row, geo: Geometry, *, quote: bool) -> CalloutText:

@@ -178,8 +178,14 @@ def _notes(fig: Draft, geo: Geometry, chrome: Chrome, *, quoted: bool) -> None:
     s, c = geo.sizes, geo.colors
     x = s.side_label_x_fraction
     up, down = geo.tone_top, geo.tone_bottom
-    _note(fig, geo, "▲ cooperation", c.cooperation, x=x, y=up, xanchor="left", yanchor="top")
-    _note(fig, geo, "▼ hostility", c.hostility, x=x, y=down, xanchor="left", yanchor="bottom")
+    # On a veil of the background, so the swing line and its dots never run through the words.
+    veil = {"bgcolor": c.callout_fill}
+    _note(
+        fig, geo, "▲ cooperation", c.cooperation, x=x, y=up, xanchor="left", yanchor="top", **veil
+    )
+    _note(
+        fig, geo, "▼ hostility", c.hostility, x=x, y=down, xanchor="left", yanchor="bottom", **veil
+    )
     if quoted and not geo.style.presentation:
         text = escape(f"Italics quote the article's author, {chrome.author}")
         _note(fig, geo, text, c.muted, x=1, y=1, xanchor="right", yanchor="bottom")

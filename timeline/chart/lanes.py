@@ -67,7 +67,7 @@ def add_lanes(
     """Markers, spans and bars for each theme lane.
 
     ``options``: ``max_markers`` and ``hover`` (a ``HoverTexts``). Returns the events drawn with
-    markers, one row per (event, lane), with the ``y`` each marker sits at.
+    markers: their ``id`` and the ``y`` each marker sits at, one row per (event, lane).
     """
     max_markers: int = options["max_markers"]
     hover: HoverTexts = options["hover"]
@@ -82,7 +82,7 @@ def add_lanes(
         items = items.iloc[np.sort(top)]
     exploded = items.assign(theme=items["themes"]).explode("theme")
     exploded = exploded[exploded["theme"].isin(lane_index.keys())]
-    placed = []
+    ids, ys = [], []
     for lane in lanes:
         rows = exploded[exploded["theme"] == lane.theme]
         if rows.empty:
@@ -90,8 +90,12 @@ def add_lanes(
         y = _lane_rows(rows, lane_index[lane.theme], geo)
         _add_bars(fig, rows, y, lane, geo)
         _add_markers(fig, rows, y, lane, geo, hover(rows))
-        placed.append(rows.assign(y=y))
-    return pd.concat(placed) if placed else exploded.assign(y=0.0)
+        ids.append(rows["id"].to_numpy())
+        ys.append(y)
+    # Only what callouts need: a copy of every column per lane would cost more than the lane.
+    if not ids:
+        return pd.DataFrame({"id": pd.Series(dtype="str"), "y": pd.Series(dtype=float)})
+    return pd.DataFrame({"id": np.concatenate(ids), "y": np.concatenate(ys)})
 
 
 def _lane_rows(rows: pd.DataFrame, index: int, geo: Geometry) -> np.ndarray:

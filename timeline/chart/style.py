@@ -178,13 +178,14 @@ class Sizes:
     # Callouts
     callout_band_fraction: float = 0.46  # at most this much of the plot's height
     callout_width_fraction: float = 0.34  # a box's text at most this much of the plot's width
-    callout_width_chars: float = 22  # and at most this many callout-font ems
+    callout_width_chars: float = 17  # and at most this many callout-font ems
     callout_pad: float = 0.3  # inside the box, in callout-font sizes
     callout_gap: float = 0.45  # between boxes
     leader_clearance: float = 0.3  # between a box and another box's leader line
     leader_attach: float = 0.5  # a leader meets its box at least this far from the corner
     leader_px: float = 1.5
-    max_callouts: int = 10
+    max_callouts: int = 12
+    spread_bins: int = 6  # the best callout of each sixth of the view is tried first
     few_events: int = 15  # at most this many events in view: every one is labelled
     # Marks and notes
     selection_px: float = 22
