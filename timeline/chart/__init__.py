@@ -92,7 +92,7 @@ def build_timeline_figure(
     items = events[~is_era] if len(eras) else events  # no copy of a large frame without eras
     chrome = Chrome(title, subtitle, footer, author, count=len(items))
     text = slide_text(chrome, style)
-    geo = Geometry(style, [lane.label for lane in lanes], x_range, text.block)
+    geo = Geometry(style, [lane.label for lane in lanes], x_range, text=text.block)
     fig = Draft()
     hover = HoverTexts()
     add_swing(fig, items, geo, hover=hover, max_markers=max_markers)

@@ -92,14 +92,14 @@ def _place_in_order(boxes, order, *, span, band, spacing) -> list[Spot | None]:
     placed: list[tuple[Box, Spot]] = []
     out: list[Spot | None] = [None] * len(boxes)
     for i in order:
-        spot = _first_fit(boxes[i], placed, span, band, spacing)
+        spot = _first_fit(boxes[i], placed, span=span, band=band, sp=spacing)
         if spot is not None:
             placed.append((boxes[i], spot))
             out[i] = spot
     return out
 
 
-def _first_fit(b: Box, placed, span, band, sp: Spacing) -> Spot | None:
+def _first_fit(b: Box, placed, *, span: float, band: float, sp: Spacing) -> Spot | None:
     """The highest, then most centred, spot for ``b`` that breaks no rule with ``placed``.
 
     Every candidate spot is checked against every placed box at once (numpy), so a callout
@@ -123,32 +123,33 @@ def _first_fit(b: Box, placed, span, band, sp: Spacing) -> Spot | None:
     left = np.tile(lefts_arr, len(tops_arr))
     top = np.repeat(tops_arr, len(lefts_arr))
     attach = np.clip(b.x, left + sp.attach, left + b.width - sp.attach)
-    ok = ~conflicts(b, left, top, attach, placed, sp)
+    ok = ~conflicts(b, (left, top, attach), placed, sp)
     if not ok.any():
         return None
     k = int(np.argmax(ok))
     return Spot(float(left[k]), float(top[k]), float(attach[k]))
 
 
-def _x_at(x0, y0, x1, y1, y):
-    """x of the segment (x0, y0)-(x1, y1) at height y (y0 < y1)."""
-    return x0 + (x1 - x0) * (y - y0) / np.maximum(y1 - y0, 1e-9)
+def _x_at(a, b, y):
+    """x of the segment from point a to point b (a above b) at height y (numpy broadcast)."""
+    return a[0] + (b[0] - a[0]) * (y - a[1]) / np.maximum(b[1] - a[1], 1e-9)
 
 
-def _leader_in_rect(ax, ay, mx, my, left, top, right, bottom):
-    """Whether leaders (ax, ay)→(mx, my), going down, pass through rectangles (broadcast)."""
-    y0 = np.maximum(top, ay)
-    y1 = np.minimum(bottom, my)
-    xa, xb = _x_at(ax, ay, mx, my, y0), _x_at(ax, ay, mx, my, y1)
+def _leader_in_rect(a, b, rect):
+    """Whether leaders from a down to b pass through rectangles (left, top, right, bottom)."""
+    left, top, right, bottom = rect
+    y0 = np.maximum(top, a[1])
+    y1 = np.minimum(bottom, b[1])
+    xa, xb = _x_at(a, b, y0), _x_at(a, b, y1)
     lo, hi = np.minimum(xa, xb), np.maximum(xa, xb)
     return (y0 <= y1) & (hi >= left) & (lo <= right)
 
 
-def conflicts(b: Box, left, top, attach, placed: Sequence[tuple[Box, Spot]], sp: Spacing):
-    """For candidate spots of ``b`` (arrays ``left``, ``top``, ``attach``), whether each one
+def conflicts(b: Box, spots, placed: Sequence[tuple[Box, Spot]], sp: Spacing) -> np.ndarray:
+    """For candidate ``spots`` of ``b`` (arrays: left, top, attach x), whether each one
     overlaps a placed box (with a gap), or its leader meets a placed box or leader (with a
     clearance), or a placed leader runs through it."""
-    left, top, attach = (np.asarray(v, dtype=float)[:, None] for v in (left, top, attach))
+    left, top, attach = (np.asarray(v, dtype=float)[:, None] for v in spots)
     if not placed:
         return np.zeros(len(left), dtype=bool)
     o_l = np.array([p.left for _, p in placed])[None, :]
@@ -161,13 +162,14 @@ def conflicts(b: Box, left, top, attach, placed: Sequence[tuple[Box, Spot]], sp:
     c, g = sp.clearance, sp.gap
     right, bottom = left + b.width, top + b.height
     overlap = (o_l < right + g) & (left < o_r + g) & (o_t < bottom + g) & (top < o_b + g)
-    mine = _leader_in_rect(attach, bottom, b.x, b.y, o_l - c, o_t - c, o_r + c, o_b + c)
-    theirs = _leader_in_rect(o_ax, o_b, o_mx, o_my, left - c, top - c, right + c, bottom + c)
+    mine = _leader_in_rect((attach, bottom), (b.x, b.y), (o_l - c, o_t - c, o_r + c, o_b + c))
+    theirs = _leader_in_rect((o_ax, o_b), (o_mx, o_my), (left - c, top - c, right + c, bottom + c))
     # Two leaders going down meet where their difference in x changes sign (or comes within
     # the clearance) over the heights they share.
     y0, y1 = np.maximum(bottom, o_b), np.minimum(b.y, o_my)
-    d0 = _x_at(attach, bottom, b.x, b.y, y0) - _x_at(o_ax, o_b, o_mx, o_my, y0)
-    d1 = _x_at(attach, bottom, b.x, b.y, y1) - _x_at(o_ax, o_b, o_mx, o_my, y1)
+    mine_ends, theirs_ends = ((attach, bottom), (b.x, b.y)), ((o_ax, o_b), (o_mx, o_my))
+    d0 = _x_at(*mine_ends, y0) - _x_at(*theirs_ends, y0)
+    d1 = _x_at(*mine_ends, y1) - _x_at(*theirs_ends, y1)
     cross = (y0 <= y1) & ((np.sign(d0) != np.sign(d1)) | (np.minimum(abs(d0), abs(d1)) < 1))
     return (overlap | mine | theirs | cross).any(axis=1)
 
@@ -282,7 +284,7 @@ def add_callouts(
     ]
     _shrink_band(geo, [(float(top_y[r.id]), b, spot) for r, _, b, spot in drawn], spacing)
     for row, text, box, spot in drawn:
-        _draw(fig, row, text, box, spot, geo, float(top_y[row.id]))
+        _draw(fig, row, text=text, box=box, spot=spot, geo=geo, lane_y=float(top_y[row.id]))
     return any(text.quote for _, text, _, _ in drawn)
 
 
@@ -300,12 +302,12 @@ def _shrink_band(geo: Geometry, drawn: list[tuple[float, Box, Spot]], sp: Spacin
     ]
     for i, (b, spot) in enumerate(lifted):
         others = lifted[:i] + lifted[i + 1 :]
-        if conflicts(b, [spot.left], [spot.top], [spot.attach_x], others, sp)[0]:
+        if conflicts(b, ([spot.left], [spot.top], [spot.attach_x]), others, sp)[0]:
             geo.set_callout_band(full)
             return
 
 
-def _draw(fig: Draft, row, text: CalloutText, box: Box, spot: Spot, geo: Geometry, lane_y):
+def _draw(fig: Draft, row, *, text: CalloutText, box: Box, spot: Spot, geo: Geometry, lane_y):
     s, f, c = geo.sizes, geo.fonts, geo.colors
     left, top = spot.left, spot.top
     pad = f.callout * s.callout_pad

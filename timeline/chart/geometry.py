@@ -71,6 +71,7 @@ class Geometry:
         style: FigureStyle,
         lane_labels: Sequence[str],
         x_range,
+        *,
         text: TextBlock = TextBlock(),
     ) -> None:
         s = self.sizes = style.sizes

@@ -76,7 +76,7 @@ def add_lanes(
     tags = pd.Series(items["themes"].to_numpy(), index=np.arange(len(items))).explode()
     tags = tags[tags.isin(lane_index.keys())]
     if len(tags) > max_markers:
-        add_density(fig, items, tags, lanes, geo)
+        add_density(fig, items, tags, lanes=lanes, geo=geo)
         weight = items["importance"].to_numpy() * 100 + items["tone"].abs().to_numpy()
         top = np.argsort(-np.nan_to_num(weight, nan=-1), kind="stable")[: max_markers // 3]
         items = items.iloc[np.sort(top)]
@@ -88,8 +88,8 @@ def add_lanes(
         if rows.empty:
             continue
         y = _lane_rows(rows, lane_index[lane.theme], geo)
-        _add_bars(fig, rows, y, lane, geo)
-        _add_markers(fig, rows, y, lane, geo, hover(rows))
+        _add_bars(fig, rows, y, lane=lane, geo=geo)
+        _add_markers(fig, rows, y, lane=lane, geo=geo, hover=hover(rows))
         ids.append(rows["id"].to_numpy())
         ys.append(y)
     # Only what callouts need: a copy of every column per lane would cost more than the lane.
@@ -105,7 +105,7 @@ def _lane_rows(rows: pd.DataFrame, index: int, geo: Geometry) -> np.ndarray:
     return index + np.asarray(s.sub_rows)[sub]
 
 
-def _add_bars(fig: Draft, rows: pd.DataFrame, y: np.ndarray, lane: Lane, geo: Geometry) -> None:
+def _add_bars(fig: Draft, rows: pd.DataFrame, y: np.ndarray, *, lane: Lane, geo: Geometry) -> None:
     """Faint bars over vague dates, solid bars over things that lasted."""
     s = geo.sizes
     vague = rows["precision"].ne("day").to_numpy() & ~rows["has_end"].to_numpy()
@@ -137,7 +137,7 @@ def _add_bars(fig: Draft, rows: pd.DataFrame, y: np.ndarray, lane: Lane, geo: Ge
         )
 
 
-def _add_markers(fig: Draft, rows, y, lane: Lane, geo: Geometry, hover: list[str]) -> None:
+def _add_markers(fig: Draft, rows, y, *, lane: Lane, geo: Geometry, hover: list[str]) -> None:
     s = geo.sizes
     symbol = np.where(
         rows["uncertain"],
@@ -175,7 +175,9 @@ def _add_markers(fig: Draft, rows, y, lane: Lane, geo: Geometry, hover: list[str
     )
 
 
-def add_density(fig: Draft, items, tags: pd.Series, lanes: Sequence[Lane], geo: Geometry) -> None:
+def add_density(
+    fig: Draft, items, tags: pd.Series, *, lanes: Sequence[Lane], geo: Geometry
+) -> None:
     """A strip per lane whose darkness is the number of events in each stretch of time.
 
     ``tags`` pairs row positions in ``items`` with a theme (an exploded themes column).

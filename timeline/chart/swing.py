@@ -90,13 +90,18 @@ def add_swing(
                 meta={META.ROLE: ROLES.SWING},
             )
         )
+    _add_line(fig, grid, curve, geo)
+    _add_tone_dots(fig, items, geo, hover=hover, max_markers=max_markers)
+
+
+def _add_line(fig: Draft, grid: pd.DatetimeIndex, curve: np.ndarray, geo: Geometry) -> None:
     fig.add_trace(
         dict(
             type="scatter",
             x=iso(grid),
             y=curve,
             mode="lines",
-            line={"color": c.muted, "width": s.swing_line_px},
+            line={"color": geo.colors.muted, "width": geo.sizes.swing_line_px},
             hoverinfo="skip",
             showlegend=False,
             xaxis="x2",
@@ -106,6 +111,11 @@ def add_swing(
             connectgaps=False,
         )
     )
+
+
+def _add_tone_dots(fig: Draft, items: pd.DataFrame, geo: Geometry, *, hover, max_markers) -> None:
+    """A dot per rated event at its tone (the most important ones when there are very many)."""
+    s, c = geo.sizes, geo.colors
     rated = items[items["tone"].notna()]
     if len(rated) > max_markers:
         rated = rated.nlargest(max_markers // 3, "importance")
