@@ -24,7 +24,7 @@ STORIES_FOLDER = "stories"
 HEADLINE_MAX = 80
 STORY_FIELDS = {"title", "subtitle"}
 STEP_FIELDS = {"title", "themes", "from", "to", "focus", "text"}
-_STEP_HEADER = re.compile(r"^\s*\[\[\s*step\s*\]\]", re.M)
+_STEP_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*step[ \t]*\]\]", re.M)
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,19 @@ class StoryProblem(Problem):
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             what = f"{what}: {shown!r}" if what else repr(shown)
         return f"{where}: {what} — {self.expected}" if what else f"{where}: {self.expected}"
+
+
+class StoryError(DataError):
+    """Problems in one or more story files; the message names them all."""
+
+    @property
+    def message(self) -> str:
+        files = list(dict.fromkeys(p.path for p in self.problems))
+        if len(files) == 1:
+            return super().message
+        count = len(self.problems)
+        head = f"{Path(files[0]).parent}: {count} problems found in {len(files)} story files"
+        return "\n".join([head, *super().message.splitlines()[1:]])
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,7 @@ def stories_folder(dataset: Dataset) -> Path | None:
 def load_stories(dataset: Dataset) -> list[Story]:
     """Every story of ``dataset``, sorted by slug; none when there is no stories folder.
 
-    Raises DataError listing every problem in every story file.
+    Raises StoryError (a DataError) listing every problem in every story file.
     """
     folder = stories_folder(dataset)
     if folder is None or not folder.is_dir():
@@ -90,7 +103,7 @@ def load_stories(dataset: Dataset) -> list[Story]:
         except DataError as exc:
             problems += exc.problems
     if problems:
-        raise DataError(problems)
+        raise StoryError(problems)
     return sorted(stories, key=lambda s: s.slug)
 
 
@@ -182,13 +195,15 @@ class _Checker:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            self.problem(step, field, value, f"{DATE_EXPECTED}, in quotes")
+            self.problem(step, field, value, f"expected {DATE_EXPECTED}, in quotes")
             return ""
         value = value.strip()
         if value:
             error = parse_dates(pd.Series([value], dtype="str")).at[0, "error"]
             if not pd.isna(error):
-                self.problem(step, field, value, f"{DATE_EXPECTED} ({error})")
+                if not error.startswith("expected"):
+                    error = f"{error}; expected {DATE_EXPECTED}"
+                self.problem(step, field, value, error)
                 return ""
         return value
 
