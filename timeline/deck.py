@@ -27,7 +27,7 @@ from timeline.filters import describe_filter
 from timeline.stories import Step, Story
 
 DECK_FORMATS = ("pptx", "pdf")
-SLIDE_W, SLIDE_H = 13.333, 7.5  # inches: PowerPoint's 16:9
+SLIDE_W, SLIDE_H = 40 / 3, 7.5  # inches: PowerPoint's 16:9 (12,192,000 × 6,858,000 EMU)
 PDF_PX_PER_IN = 96  # CSS pixels, so a 1280×720 page is 13.333 × 7.5 in
 MIN_PT = 12.0  # nothing on a slide is smaller: it must be read from the back of a room
 FONT = "Arial"  # LibreOffice and Chromium substitute the metric-compatible Liberation Sans
