@@ -33,7 +33,7 @@ MIN_PT = 12.0  # nothing on a slide is smaller: it must be read from the back of
 FONT = "Arial"  # LibreOffice and Chromium substitute the metric-compatible Liberation Sans
 # Average glyph width of prose in Arial, in ems, with a margin so estimated lines never
 # overflow; and line height as a multiple of the font size.
-CHAR_EM = {False: 0.53, True: 0.57}
+CHAR_EM = {False: 0.5, True: 0.55}
 LINE = 1.22
 CHART_SCALE = 2  # 3840×2160 pixels for a 1920×1080 chart: crisp on a 4K projector
 RENDER_THREADS = 2  # the engine's browser has two tabs
@@ -169,6 +169,14 @@ def quote_of(row: pd.Series) -> str:
     return commentary.strip() if isinstance(commentary, str) else ""
 
 
+def _quoted(quote: str) -> str:
+    """The quote in quotation marks, unless it opens or closes with its own (“frenemy”):
+    the words stay verbatim, and italics with the attribution still mark them as quoted."""
+    if quote[:1] in '“"‘' or quote[-1:] in '”"’':
+        return quote
+    return f"“{quote}”"
+
+
 def when(row: pd.Series) -> str:
     return describe_span(row["start_text"], row["end_text"])
 
@@ -182,7 +190,7 @@ def _side_paras(dataset: Dataset, rows: list[pd.Series], size: float) -> list[Pa
         paras.append(Para(f"{when(row)} · {row['title']}", size, bold=True, space_before=gap))
         quote = quote_of(row)
         if quote:
-            paras.append(Para(f"“{quote}”", size, italic=True, space_before=size * 0.3))
+            paras.append(Para(_quoted(quote), size, italic=True, space_before=size * 0.3))
             paras.append(Para(f"— {author}", small, muted=True, space_before=size * 0.15))
     if any(quote_of(row) for row in rows) and dataset.info.attribution:
         paras.append(
@@ -371,7 +379,8 @@ def build_deck(
     )
     jobs += [(lambda s=s: engine.render(slide_figure(s, palette), page_spec)) for s in slides]
     rendered = _render_all(jobs, progress)
-    return join_pdf(slides, rendered[: len(story.steps)], rendered[len(story.steps) :])
+    steps = len(story.steps)
+    return join_pdf(slides, rendered[:steps], rendered[steps:], palette)
 
 
 def _emu(inches: float) -> int:
@@ -497,17 +506,26 @@ def slide_figure(model: SlideModel, palette: Palette) -> go.Figure:
     return fig
 
 
-def join_pdf(slides: list[SlideModel], charts: list[bytes], pages: list[bytes]) -> bytes:
+def join_pdf(
+    slides: list[SlideModel], charts: list[bytes], pages: list[bytes], palette: Palette
+) -> bytes:
     """One PDF: each slide's text page with its chart (vector, as drawn) placed in its box."""
     from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import DecodedStreamObject
 
     writer = PdfWriter()
+    red, green, blue = (int(palette.background[i : i + 2], 16) / 255 for i in (1, 3, 5))
     for model, page_pdf in zip(slides, pages, strict=True):
-        # Merged onto the writer's copy of the page: pypdf 7 changes pages only in a writer.
-        page = writer.add_page(PdfReader(io.BytesIO(page_pdf)).pages[0])
+        text_page = PdfReader(io.BytesIO(page_pdf)).pages[0]
+        page_w, page_h = float(text_page.mediabox.width), float(text_page.mediabox.height)
+        # The browser leaves a thin unpainted margin round a figure: paint the whole page first.
+        page = writer.add_blank_page(page_w, page_h)
+        background = DecodedStreamObject()
+        background.set_data(f"{red} {green} {blue} rg 0 0 {page_w} {page_h} re f".encode())
+        page.replace_contents(background)
+        page.merge_page(text_page)
         if model.chart is not None and model.chart_box is not None:
             chart = PdfReader(io.BytesIO(charts[model.chart])).pages[0]
-            page_w, page_h = float(page.mediabox.width), float(page.mediabox.height)
             chart_w, chart_h = float(chart.mediabox.width), float(chart.mediabox.height)
             box = _fitted_picture_box(model.chart_box, (round(chart_w), round(chart_h)))
             scale = box.w / SLIDE_W * page_w / chart_w
