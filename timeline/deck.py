@@ -10,12 +10,15 @@ Nothing here knows about Dash.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
-import textwrap
+import itertools
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,8 +34,8 @@ SLIDE_W, SLIDE_H = 40 / 3, 7.5  # inches: PowerPoint's 16:9 (12,192,000 × 6,858
 PDF_PX_PER_IN = 96  # CSS pixels, so a 1280×720 page is 13.333 × 7.5 in
 MIN_PT = 12.0  # nothing on a slide is smaller: it must be read from the back of a room
 FONT = "Arial"  # LibreOffice and Chromium substitute the metric-compatible Liberation Sans
-# Average glyph width of prose in Arial, in ems, with a margin so estimated lines never
-# overflow; and line height as a multiple of the font size.
+# Without the font to measure, the average glyph width of prose in Arial, in ems, with a margin
+# so estimated lines never overflow; and line height as a multiple of the font size.
 CHAR_EM = {False: 0.5, True: 0.55}
 LINE = 1.22
 CHART_SCALE = 2  # 3840×2160 pixels for a 1920×1080 chart: crisp on a 4K projector
@@ -50,6 +53,66 @@ PALETTES = {
     "light": Palette(background="#ffffff", ink="#1f2933", muted="#52606d"),
     "dark": Palette(background="#111827", ink="#f5f7fa", muted="#cbd2d9"),
 }
+
+
+# Slide text is set in Arial; Liberation Sans has the same metrics and is where Linux keeps it.
+_FONT_FILES = {
+    (False, False): ("LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf"),
+    (True, False): ("LiberationSans-Bold.ttf", "Arial Bold.ttf", "arialbd.ttf"),
+    (False, True): ("LiberationSans-Italic.ttf", "Arial Italic.ttf", "ariali.ttf"),
+    (True, True): ("LiberationSans-BoldItalic.ttf", "Arial Bold Italic.ttf", "arialbi.ttf"),
+}
+_FONT_DIRS = (
+    "/usr/share/fonts/truetype/liberation2",
+    "/usr/share/fonts/truetype/liberation",
+    "/Library/Fonts",
+    "C:/Windows/Fonts",
+)
+WRAP_MARGIN = 0.96  # lines are filled to 96% of the box: renderers differ by a little
+
+
+@cache
+def _metrics(bold: bool, italic: bool):
+    """The font's outlines at 100 px, for measuring text; None when no copy is installed."""
+    from PIL import ImageFont  # Pillow comes with python-pptx
+
+    for folder in _FONT_DIRS:
+        for name in _FONT_FILES[(bold, italic)]:
+            path = Path(folder) / name
+            if path.exists():
+                with contextlib.suppress(OSError):
+                    return ImageFont.truetype(str(path), 100)
+    return None
+
+
+def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+    """Points ``text`` takes at ``size`` pt: measured, or estimated when the font is missing."""
+    font = _metrics(bold, italic)
+    if font is None:
+        return len(text) * size * CHAR_EM[bold]
+    return font.getlength(text) / 100 * size
+
+
+@lru_cache(maxsize=4096)
+def wrap_text(text: str, size: float, bold: bool, italic: bool, width_pt: float) -> list[str]:
+    """Greedy word wrap as a renderer does it; a word wider than a line (a URL) is broken."""
+    limit = width_pt * WRAP_MARGIN
+
+    def width(part: str) -> float:
+        return text_width(part, size, bold, italic)
+
+    lines, current = [], ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and width(candidate) > limit:
+            lines.append(current)
+            candidate = word
+        current = candidate
+        while len(current) > 1 and width(current) > limit:
+            cut = max(1, next(i for i in range(len(current), 0, -1) if width(current[:i]) <= limit))
+            lines.append(current[:cut])
+            current = current[cut:]
+    return [*lines, current] if current else lines or [""]
 
 
 @dataclass(frozen=True)
@@ -75,9 +138,16 @@ class Para:
     link: str = ""
 
     def lines(self, width_in: float) -> list[str]:
-        """The text wrapped as it is estimated to wrap in a box ``width_in`` wide."""
-        per_line = max(8, int(width_in * 72 / (self.size * CHAR_EM[self.bold])))
-        return textwrap.wrap(self.text, per_line, break_on_hyphens=False) or [""]
+        """The text wrapped as it will wrap in a box ``width_in`` wide."""
+        return wrap_text(self.text, self.size, self.bold, self.italic, width_in * 72)
+
+    def splits_words(self, width_in: float) -> bool:
+        """Whether a word (a link aside) is wider than a line, and would be broken."""
+        limit = width_in * 72 * WRAP_MARGIN
+        return not self.link and any(
+            text_width(word, self.size, self.bold, self.italic) > limit
+            for word in self.text.split()
+        )
 
     def height(self, width_in: float) -> float:
         """Inches the paragraph takes, its space before included."""
@@ -90,6 +160,9 @@ class TextBox:
     paras: tuple[Para, ...]
 
     def fits(self) -> bool:
+        """Whether the paragraphs fit the box, no word broken across lines."""
+        if any(p.splits_words(self.box.w) for p in self.paras):
+            return False
         return sum(p.height(self.box.w) for p in self.paras) <= self.box.h + 1e-6
 
 
@@ -212,8 +285,11 @@ def _step_slides(dataset: Dataset, story: Story, index: int) -> list[SlideModel]
     alt = f"Timeline chart: {step.title} ({describe_filter(dataset, step.filter)})"
     slide = SlideModel([_headline(step.title), footer], index, CHART, alt, notes)
     build = lambda s: _side_paras(dataset, rows, s)  # noqa: E731
-    for chart_box, side_box in ((CHART, SIDE), (CHART_NARROW, SIDE_WIDE)):
-        side = fit_paras(build, side_box, sizes)
+    # Large enough to read from the back of the room before the chart gives way; then smaller.
+    readable, smaller = sizes[:-2], sizes[-2:]
+    layouts = ((CHART, SIDE), (CHART_NARROW, SIDE_WIDE))
+    for tried, (chart_box, side_box) in itertools.product((readable, smaller), layouts):
+        side = fit_paras(build, side_box, tried)
         if side is not None:
             slide.texts.append(side)
             slide.chart_box = chart_box
@@ -374,13 +450,18 @@ def build_deck(
     if fmt == "pptx":
         charts = _render_all(jobs, progress)
         return write_pptx(slides, charts, palette, (spec.width, spec.height))
+    # Text goes straight into the PDF in its standard fonts; a slide with a character those
+    # fonts lack (outside Windows-1252) is drawn by the browser instead.
+    texts = [pdf_text(model, palette) for model in slides]
+    drawn = [i for i, text in enumerate(texts) if text is None]
     page_spec = ImageSpec.build(
         "pdf", width=round(SLIDE_W * PDF_PX_PER_IN), height=round(SLIDE_H * PDF_PX_PER_IN)
     )
-    jobs += [(lambda s=s: engine.render(slide_figure(s, palette), page_spec)) for s in slides]
+    jobs += [lambda i=i: engine.render(slide_figure(slides[i], palette), page_spec) for i in drawn]
     rendered = _render_all(jobs, progress)
     steps = len(story.steps)
-    return join_pdf(slides, rendered[:steps], rendered[steps:], palette)
+    frames = dict(zip(drawn, rendered[steps:], strict=True))
+    return join_pdf(slides, rendered[:steps], texts, frames, palette)
 
 
 def _emu(inches: float) -> int:
@@ -506,31 +587,94 @@ def slide_figure(model: SlideModel, palette: Palette) -> go.Figure:
     return fig
 
 
+PDF_FONTS = {
+    (False, False): "Helvetica",  # PDF's standard fonts: Arial's metrics, nothing to embed
+    (True, False): "Helvetica-Bold",
+    (False, True): "Helvetica-Oblique",
+    (True, True): "Helvetica-BoldOblique",
+}
+_PT = 72  # PDF units per inch
+
+
+def _rgb(color: str) -> str:
+    return " ".join(f"{int(color[i : i + 2], 16) / 255:.3f}" for i in (1, 3, 5))
+
+
+def pdf_text(model: SlideModel, palette: Palette) -> bytes | None:
+    """PDF drawing operators for the slide's text, lines where the layout put them; None when
+    a character is missing from the standard fonts' encoding (Windows-1252)."""
+    ops = []
+    fonts = list(PDF_FONTS)
+    for text in model.texts:
+        top = text.box.y
+        for para in text.paras:
+            top += para.space_before / 72
+            font = fonts.index((para.bold, para.italic))
+            color = _rgb(palette.muted if para.muted else palette.ink)
+            for line in para.lines(text.box.w):
+                try:
+                    raw = line.encode("cp1252")
+                except UnicodeEncodeError:
+                    return None
+                shown = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+                # Baseline: the line's half-leading plus the font's ascent below its top.
+                baseline = top + para.size * ((LINE - 1) / 2 + 0.8) / 72
+                x, y = text.box.x * _PT, (SLIDE_H - baseline) * _PT
+                ops.append(
+                    f"BT /F{font} {para.size:g} Tf {color} rg {x:.2f} {y:.2f} Td (".encode()
+                    + shown
+                    + b") Tj ET"
+                )
+                top += para.size * LINE / 72
+    return b"\n".join(ops)
+
+
+def _font_resources():
+    from pypdf.generic import DictionaryObject, NameObject
+
+    fonts = DictionaryObject()
+    for i, name in enumerate(PDF_FONTS.values()):
+        fonts[NameObject(f"/F{i}")] = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject(f"/{name}"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    return DictionaryObject({NameObject("/Font"): fonts})
+
+
 def join_pdf(
-    slides: list[SlideModel], charts: list[bytes], pages: list[bytes], palette: Palette
+    slides: list[SlideModel],
+    charts: list[bytes],
+    texts: list[bytes | None],
+    frames: dict[int, bytes],
+    palette: Palette,
 ) -> bytes:
-    """One PDF: each slide's text page with its chart (vector, as drawn) placed in its box."""
+    """One PDF, a 16:9 page per slide: its background, its text (``texts``, or for the slides
+    in ``frames`` a page the browser drew), and its chart (vector, as drawn) in its box."""
     from pypdf import PdfReader, PdfWriter, Transformation
-    from pypdf.generic import DecodedStreamObject
+    from pypdf.generic import DecodedStreamObject, NameObject
 
     writer = PdfWriter()
-    red, green, blue = (int(palette.background[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    for model, page_pdf in zip(slides, pages, strict=True):
-        text_page = PdfReader(io.BytesIO(page_pdf)).pages[0]
-        page_w, page_h = float(text_page.mediabox.width), float(text_page.mediabox.height)
-        # The browser leaves a thin unpainted margin round a figure: paint the whole page first.
+    page_w, page_h = SLIDE_W * _PT, SLIDE_H * _PT
+    for index, model in enumerate(slides):
         page = writer.add_blank_page(page_w, page_h)
-        background = DecodedStreamObject()
-        background.set_data(f"{red} {green} {blue} rg 0 0 {page_w} {page_h} re f".encode())
-        page.replace_contents(background)
-        page.merge_page(text_page)
+        page[NameObject("/Resources")] = _font_resources()
+        content = DecodedStreamObject()
+        # The whole page painted first: the browser leaves a thin margin round a figure.
+        paint = f"{_rgb(palette.background)} rg 0 0 {page_w:.2f} {page_h:.2f} re f".encode()
+        content.set_data(paint + b"\n" + (texts[index] or b""))
+        page.replace_contents(content)
+        if index in frames:
+            page.merge_page(PdfReader(io.BytesIO(frames[index])).pages[0])
         if model.chart is not None and model.chart_box is not None:
             chart = PdfReader(io.BytesIO(charts[model.chart])).pages[0]
             chart_w, chart_h = float(chart.mediabox.width), float(chart.mediabox.height)
             box = _fitted_picture_box(model.chart_box, (round(chart_w), round(chart_h)))
-            scale = box.w / SLIDE_W * page_w / chart_w
-            x = box.x / SLIDE_W * page_w
-            y = page_h - (box.y + box.h) / SLIDE_H * page_h
+            scale = box.w * _PT / chart_w
+            x, y = box.x * _PT, (SLIDE_H - box.y - box.h) * _PT
             page.merge_transformed_page(chart, Transformation().scale(scale).translate(x, y))
     out = io.BytesIO()
     writer.write(out)
