@@ -85,34 +85,56 @@ def _metrics(bold: bool, italic: bool):
     return None
 
 
-def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
-    """Points ``text`` takes at ``size`` pt: measured, or estimated when the font is missing."""
+@lru_cache(maxsize=65536)
+def _units(word: str, bold: bool, italic: bool) -> float:
+    """Points a word (or a space) takes at 1 pt: measured once, or estimated."""
     font = _metrics(bold, italic)
     if font is None:
-        return len(text) * size * CHAR_EM[bold]
-    return font.getlength(text) / 100 * size
+        return len(word) * CHAR_EM[bold]
+    return font.getlength(word) / 100
+
+
+def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+    """Points ``text`` takes at ``size`` pt (words plus the spaces between them)."""
+    words = text.split()
+    units = sum(_units(w, bold, italic) for w in words)
+    return (units + max(0, len(words) - 1) * _units(" ", bold, italic)) * size
+
+
+def _break_word(word: str, bold: bool, italic: bool, limit: float) -> list[str]:
+    """A word wider than a line (a URL) cut into pieces that each fit."""
+    pieces, start, used = [], 0, 0.0
+    for i, char in enumerate(word):
+        width = _units(char, bold, italic)
+        if i > start and used + width > limit:
+            pieces.append(word[start:i])
+            start, used = i, 0.0
+        used += width
+    return [*pieces, word[start:]]
 
 
 @lru_cache(maxsize=4096)
 def wrap_text(text: str, size: float, bold: bool, italic: bool, width_pt: float) -> list[str]:
     """Greedy word wrap as a renderer does it; a word wider than a line (a URL) is broken."""
-    limit = width_pt * WRAP_MARGIN
-
-    def width(part: str) -> float:
-        return text_width(part, size, bold, italic)
-
-    lines, current = [], ""
+    limit = width_pt * WRAP_MARGIN / size  # in points at 1 pt
+    space = _units(" ", bold, italic)
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0.0
     for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if current and width(candidate) > limit:
-            lines.append(current)
-            candidate = word
-        current = candidate
-        while len(current) > 1 and width(current) > limit:
-            cut = max(1, next(i for i in range(len(current), 0, -1) if width(current[:i]) <= limit))
-            lines.append(current[:cut])
-            current = current[cut:]
-    return [*lines, current] if current else lines or [""]
+        width = _units(word, bold, italic)
+        if current and used + space + width > limit:
+            lines.append(" ".join(current))
+            current, used = [], 0.0
+        if width > limit:
+            *whole, word = _break_word(word, bold, italic, limit)
+            lines += whole
+            width = _units(word, bold, italic)
+        used = used + space + width if current else width
+        current.append(word)
+    if current:
+        lines.append(" ".join(current))
+    return lines or [""]
 
 
 @dataclass(frozen=True)
@@ -402,21 +424,29 @@ def chart_image(
 ProgressFn = Callable[[int, int], None]
 
 
-def _render_all(jobs: list[Callable[[], bytes]], progress: ProgressFn | None) -> list[bytes]:
-    """Run the render jobs two at a time (the browser's tabs), reporting each one done."""
-    results: list[bytes | None] = [None] * len(jobs)
-    with ThreadPoolExecutor(max_workers=RENDER_THREADS) as pool:
-        futures = {pool.submit(job): i for i, job in enumerate(jobs)}
+class _Renders:
+    """Render jobs run two at a time (the browser's tabs) while the caller goes on working."""
+
+    def __init__(self, progress: ProgressFn | None):
+        self.pool = ThreadPoolExecutor(max_workers=RENDER_THREADS)
+        self.futures: list = []
+        self.progress = progress
+
+    def submit(self, job: Callable[[], bytes]) -> None:
+        self.futures.append(self.pool.submit(job))
+
+    def results(self) -> list[bytes]:
+        """Every job's bytes in the order submitted, reporting each as it finishes."""
         try:
-            for done, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(done, len(jobs))
-        except BaseException:
-            for future in futures:
+            for done, future in enumerate(as_completed(self.futures), start=1):
+                future.result()
+                if self.progress:
+                    self.progress(done, len(self.futures))
+            return [future.result() for future in self.futures]
+        finally:
+            for future in self.futures:
                 future.cancel()
-            raise
-    return results  # type: ignore[return-value]
+            self.pool.shutdown(wait=True)
 
 
 def build_deck(
@@ -442,23 +472,26 @@ def build_deck(
     chart_format = "png" if fmt == "pptx" else "pdf"
     spec = ImageSpec.build(chart_format, preset or "slide-16x9", scale=scale, style=style)
     palette = PALETTES[spec.style]
-    slides = plan_deck(dataset, story)
-    jobs = [
-        (lambda i=i: chart_image(dataset, story, i, spec, engine)[0])
-        for i in range(len(story.steps))
-    ]
-    if fmt == "pptx":
-        charts = _render_all(jobs, progress)
-        return write_pptx(slides, charts, palette, (spec.width, spec.height))
-    # Text goes straight into the PDF in its standard fonts; a slide with a character those
-    # fonts lack (outside Windows-1252) is drawn by the browser instead.
-    texts = [pdf_text(model, palette) for model in slides]
-    drawn = [i for i, text in enumerate(texts) if text is None]
-    page_spec = ImageSpec.build(
-        "pdf", width=round(SLIDE_W * PDF_PX_PER_IN), height=round(SLIDE_H * PDF_PX_PER_IN)
-    )
-    jobs += [lambda i=i: engine.render(slide_figure(slides[i], palette), page_spec) for i in drawn]
-    rendered = _render_all(jobs, progress)
+    renders = _Renders(progress)
+    try:
+        for index in range(len(story.steps)):
+            renders.submit(lambda i=index: chart_image(dataset, story, i, spec, engine)[0])
+        # Laid out while the browser draws the charts.
+        slides = plan_deck(dataset, story)
+        if fmt == "pptx":
+            return write_pptx(slides, renders.results, palette, (spec.width, spec.height))
+        # Text goes straight into the PDF in its standard fonts; a slide with a character
+        # those fonts lack (outside Windows-1252) is drawn by the browser instead.
+        texts = [pdf_text(model, palette) for model in slides]
+        drawn = [i for i, text in enumerate(texts) if text is None]
+        page = ImageSpec.build(
+            "pdf", width=round(SLIDE_W * PDF_PX_PER_IN), height=round(SLIDE_H * PDF_PX_PER_IN)
+        )
+        for index in drawn:
+            renders.submit(lambda i=index: engine.render(slide_figure(slides[i], palette), page))
+        rendered = renders.results()
+    finally:
+        renders.pool.shutdown(wait=True, cancel_futures=True)
     steps = len(story.steps)
     frames = dict(zip(drawn, rendered[steps:], strict=True))
     return join_pdf(slides, rendered[:steps], texts, frames, palette)
@@ -476,15 +509,22 @@ def _fitted_picture_box(box: Box, size: tuple[int, int]) -> Box:
 
 
 def write_pptx(
-    slides: list[SlideModel], charts: list[bytes], palette: Palette, chart_size: tuple[int, int]
+    slides: list[SlideModel],
+    charts: list[bytes] | Callable[[], list[bytes]],
+    palette: Palette,
+    chart_size: tuple[int, int],
 ) -> bytes:
-    """The slides as a PPTX file: real, editable text; the charts as pictures; notes."""
+    """The slides as a PPTX file: real, editable text; the charts as pictures; notes.
+
+    ``charts`` may be a function that waits for them: the text is set while they are drawn.
+    """
     from pptx import Presentation
     from pptx.dml.color import RGBColor
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = _emu(SLIDE_W), _emu(SLIDE_H)
     blank = prs.slide_layouts[6]
+    pptx_slides = []
     for model in slides:
         slide = prs.slides.add_slide(blank)
         fill = slide.background.fill
@@ -492,19 +532,19 @@ def write_pptx(
         fill.fore_color.rgb = RGBColor.from_string(palette.background[1:])
         for text in model.texts:
             _add_text(slide, text, palette)
-        if model.chart is not None and model.chart_box is not None:
-            box = _fitted_picture_box(model.chart_box, chart_size)
-            picture = slide.shapes.add_picture(
-                io.BytesIO(charts[model.chart]),
-                _emu(box.x),
-                _emu(box.y),
-                _emu(box.w),
-                _emu(box.h),
-            )
-            picture.name = "Chart"
-            picture._element.nvPicPr.cNvPr.set("descr", model.chart_alt)
         if model.notes:
             slide.notes_slide.notes_text_frame.text = model.notes
+        pptx_slides.append(slide)
+    pictures = charts() if callable(charts) else charts
+    for model, slide in zip(slides, pptx_slides, strict=True):
+        if model.chart is None or model.chart_box is None:
+            continue
+        box = _fitted_picture_box(model.chart_box, chart_size)
+        picture = slide.shapes.add_picture(
+            io.BytesIO(pictures[model.chart]), _emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h)
+        )
+        picture.name = "Chart"
+        picture._element.nvPicPr.cNvPr.set("descr", model.chart_alt)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
