@@ -100,6 +100,13 @@ def test_pdf_has_the_same_slides_as_16x9_pages(dataset, story, engine, pptx_byte
     salala = " ".join(pages[2].extract_text().split())
     assert story.steps[1].title in salala
     assert "tantamount to betrayal" in salala
+    links = {
+        annotation.get_object()["/A"]["/URI"]
+        for page in pages
+        for annotation in page.get("/Annots", [])
+    }
+    for step in story.steps:
+        assert {row["url"] for row in _rows(dataset, step)} <= links
 
 
 def test_text_that_does_not_fit_beside_the_chart_moves_on_whole(dataset, story):

@@ -14,7 +14,7 @@ import contextlib
 import html
 import io
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -577,6 +577,17 @@ def _add_text(slide, text: TextBox, palette: Palette) -> None:
             run.hyperlink.address = para.link
 
 
+def placed_lines(model: SlideModel) -> Iterator[tuple[Para, str, float, float]]:
+    """Every line of the slide's text with its paragraph and its left and top, in inches."""
+    for text in model.texts:
+        top = text.box.y
+        for para in text.paras:
+            top += para.space_before / 72
+            for line in para.lines(text.box.w):
+                yield para, line, text.box.x, top
+                top += para.size * LINE / 72
+
+
 def slide_figure(model: SlideModel, palette: Palette) -> go.Figure:
     """A slide's text as a Plotly figure the size of a 16:9 page, one annotation per line.
 
@@ -584,34 +595,29 @@ def slide_figure(model: SlideModel, palette: Palette) -> go.Figure:
     """
     px = PDF_PX_PER_IN
     annotations = []
-    for text in model.texts:
-        y = text.box.y
-        for para in text.paras:
-            y += para.space_before / 72
-            for line in para.lines(text.box.w):
-                shown = html.escape(line)
-                shown = f"<b>{shown}</b>" if para.bold else shown
-                shown = f"<i>{shown}</i>" if para.italic else shown
-                annotations.append(
-                    dict(
-                        x=text.box.x / SLIDE_W,
-                        y=1 - y / SLIDE_H,
-                        xref="paper",
-                        yref="paper",
-                        xanchor="left",
-                        yanchor="top",
-                        showarrow=False,
-                        align="left",
-                        borderpad=0,
-                        text=shown,
-                        font={
-                            "family": f"{FONT}, 'Liberation Sans', sans-serif",
-                            "size": para.size * px / 72,
-                            "color": palette.muted if para.muted else palette.ink,
-                        },
-                    )
-                )
-                y += para.size * LINE / 72
+    for para, line, left, top in placed_lines(model):
+        shown = html.escape(line)
+        shown = f"<b>{shown}</b>" if para.bold else shown
+        shown = f"<i>{shown}</i>" if para.italic else shown
+        annotations.append(
+            dict(
+                x=left / SLIDE_W,
+                y=1 - top / SLIDE_H,
+                xref="paper",
+                yref="paper",
+                xanchor="left",
+                yanchor="top",
+                showarrow=False,
+                align="left",
+                borderpad=0,
+                text=shown,
+                font={
+                    "family": f"{FONT}, 'Liberation Sans', sans-serif",
+                    "size": para.size * px / 72,
+                    "color": palette.muted if para.muted else palette.ink,
+                },
+            )
+        )
     fig = go.Figure()
     fig.update_layout(
         width=round(SLIDE_W * px),
@@ -645,28 +651,37 @@ def pdf_text(model: SlideModel, palette: Palette) -> bytes | None:
     a character is missing from the standard fonts' encoding (Windows-1252)."""
     ops = []
     fonts = list(PDF_FONTS)
-    for text in model.texts:
-        top = text.box.y
-        for para in text.paras:
-            top += para.space_before / 72
-            font = fonts.index((para.bold, para.italic))
-            color = _rgb(palette.muted if para.muted else palette.ink)
-            for line in para.lines(text.box.w):
-                try:
-                    raw = line.encode("cp1252")
-                except UnicodeEncodeError:
-                    return None
-                shown = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-                # Baseline: the line's half-leading plus the font's ascent below its top.
-                baseline = top + para.size * ((LINE - 1) / 2 + 0.8) / 72
-                x, y = text.box.x * _PT, (SLIDE_H - baseline) * _PT
-                ops.append(
-                    f"BT /F{font} {para.size:g} Tf {color} rg {x:.2f} {y:.2f} Td (".encode()
-                    + shown
-                    + b") Tj ET"
-                )
-                top += para.size * LINE / 72
+    for para, line, left, top in placed_lines(model):
+        try:
+            raw = line.encode("cp1252")
+        except UnicodeEncodeError:
+            return None
+        shown = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        font = fonts.index((para.bold, para.italic))
+        color = _rgb(palette.muted if para.muted else palette.ink)
+        # Baseline: the line's half-leading plus the font's ascent below its top.
+        baseline = top + para.size * ((LINE - 1) / 2 + 0.8) / 72
+        x, y = left * _PT, (SLIDE_H - baseline) * _PT
+        ops.append(
+            f"BT /F{font} {para.size:g} Tf {color} rg {x:.2f} {y:.2f} Td (".encode()
+            + shown
+            + b") Tj ET"
+        )
     return b"\n".join(ops)
+
+
+def _links(model: SlideModel) -> list:
+    """Clickable areas over the slide's links (URLs on the Sources slides)."""
+    from pypdf.annotations import Link
+
+    links = []
+    for para, line, left, top in placed_lines(model):
+        if para.link:
+            x0, y1 = left * _PT, (SLIDE_H - top) * _PT
+            x1 = x0 + text_width(line, para.size, para.bold, para.italic)
+            rect = (x0, y1 - para.size * LINE, x1, y1)
+            links.append(Link(rect=rect, url=para.link, border=[0, 0, 0]))
+    return links
 
 
 def _font_resources():
@@ -716,6 +731,8 @@ def join_pdf(
             scale = box.w * _PT / chart_w
             x, y = box.x * _PT, (SLIDE_H - box.y - box.h) * _PT
             page.merge_transformed_page(chart, Transformation().scale(scale).translate(x, y))
+        for link in _links(model):
+            writer.add_annotation(index, link)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
