@@ -247,7 +247,8 @@ class _Checker:
 
 
 def theme_story(dataset: Dataset, flt: EventFilter | None = None) -> Story:
-    """A story for a dataset that has none: one step per theme of ``flt`` (all by default).
+    """A story for a dataset that has none: one step per theme of ``flt`` (all by default),
+    within its dates (a step has no text search).
 
     Each step focuses on the theme's events the author dwells on (importance 3, with commentary).
     """
@@ -255,7 +256,7 @@ def theme_story(dataset: Dataset, flt: EventFilter | None = None) -> Story:
     events = dataset.events
     steps = []
     for theme in flt.themes or dataset.themes:
-        step_filter = EventFilter((theme,), flt.date_from, flt.date_to, flt.query)
+        step_filter = EventFilter((theme,), flt.date_from, flt.date_to)
         shown = events[filter_mask(dataset, step_filter) & events["kind"].eq("event").to_numpy()]
         keyed = shown[shown["importance"].eq(3) & shown["commentary"].ne("")]
         steps.append(
