@@ -1,13 +1,18 @@
-"""Export speed: the first export (browser start), the following ones, and a 10-theme batch.
+"""Export speed: the first export (browser start), the following ones, a 10-theme batch, and
+a story deck against as many warm single exports.
 
-.venv/bin/python bench/export_bench.py
+.venv/bin/python bench/export_bench.py          # all
+.venv/bin/python bench/export_bench.py --deck   # the deck part only
 """
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -17,12 +22,20 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from synthetic import write_synthetic  # noqa: E402
 
 from timeline.data import load_dataset  # noqa: E402
+from timeline.deck import CHART_SCALE, build_deck, chart_image  # noqa: E402
 from timeline.export import ExportEngine, ImageSpec  # noqa: E402
 from timeline.filters import EventFilter  # noqa: E402
+from timeline.stories import load_stories  # noqa: E402
 from timeline.views import export_view  # noqa: E402
 
 
 def main() -> None:
+    if "--deck" not in sys.argv[1:]:
+        export_speed()
+    deck_speed()
+
+
+def export_speed() -> None:
     dataset = load_dataset(ROOT / "data" / "events.csv")
     spec = ImageSpec.build("png", preset="slide-16x9")
     engine = ExportEngine()
@@ -47,6 +60,126 @@ def main() -> None:
     print(f"| following exports, median of {len(following)} | {warm:.2f} |")
     print(f"| 10-theme batch (10 PNGs, one browser) | {batch:.2f} |")
     print(f"| first ÷ following | {first / warm:.1f}× |")
+
+
+def _tree_memory_mb(root: int) -> float:
+    """Memory of ``root`` and every process below it (Chromium's included), in MB.
+
+    Proportional set size where the kernel gives it, so pages Chromium's processes share are
+    counted once; resident size otherwise.
+    """
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, grew = {root}, True
+    while grew:
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= below
+        grew = bool(below)
+    total_kb = 0
+    for pid in tree:
+        for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+            try:
+                lines = Path(f"/proc/{pid}/{name}").read_text().splitlines()
+            except OSError:
+                continue
+            found = [int(line.split()[1]) for line in lines if line.startswith(key)]
+            if found:
+                total_kb += found[0]
+                break
+    return total_kb / 1024
+
+
+class _PeakMemory:
+    """Samples a process tree's memory (this process's by default) every 200 ms while it runs."""
+
+    def __init__(self, root: int | None = None) -> None:
+        self.root = os.getpid() if root is None else root
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, _tree_memory_mb(self.root))
+
+    def __enter__(self) -> _PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+ROUNDS = 3
+
+
+def _seconds(values: list[float]) -> str:
+    return ", ".join(f"{v:.1f}" for v in values) + " s"
+
+
+def deck_speed() -> None:
+    """A deck of the shipped story against the same charts exported one at a time (issue 13:
+    the deck should cost at most 1.3× those singles, and stay under 1 GB)."""
+    dataset = load_dataset(ROOT / "data" / "events.csv")
+    story = load_stories(dataset)[0]
+    steps = len(story.steps)
+    spec = ImageSpec.build("png", preset="slide-16x9", scale=CHART_SCALE)
+    engine = ExportEngine()
+    export_view(dataset, EventFilter(), spec, engine)  # warm: the browser is started
+    singles, decks = [], []
+    with _PeakMemory() as memory:
+        # Alternated, and medians taken: the machine is shared, and a run can be slowed.
+        for _ in range(ROUNDS):
+            t0 = time.perf_counter()
+            for index in range(steps):
+                chart_image(dataset, story, index, spec, engine)
+            singles.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            pptx = build_deck(dataset, story, fmt="pptx", engine=engine)
+            decks.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        pdf = build_deck(dataset, story, fmt="pdf", engine=engine)
+        deck_pdf = time.perf_counter() - t0
+    single, deck = statistics.median(singles), statistics.median(decks)
+    engine.close()
+    size = f"{spec.width * CHART_SCALE}×{spec.height * CHART_SCALE}"
+    print(f"\n| story deck ({story.slug}, {steps} steps, warm browser) | value |\n| --- | --- |")
+    print(f"| runs: singles {_seconds(singles)}; decks {_seconds(decks)} | |")
+    print(f"| {steps} single exports, one after another (PNG {size}) | {single:.2f} s |")
+    print(f"| PPTX deck ({len(pptx) / 1e6:.1f} MB, charts PNG {size}) | {deck:.2f} s |")
+    print(f"| deck ÷ singles, medians of {ROUNDS} (target ≤ 1.3×) | {deck / single:.2f}× |")
+    print(f"| PDF deck ({len(pdf) / 1e6:.1f} MB, vector charts) | {deck_pdf:.2f} s |")
+    print(f"| peak memory of this whole bench, Python + Chromium | {memory.peak:,.0f} MB |")
+    for fmt in ("pptx", "pdf"):
+        peak, seconds = _deck_command_memory(fmt)
+        print(
+            f"| `timeline deck --format {fmt}` in a fresh process ({seconds:.1f} s, browser "
+            f"start included): peak memory, Python + Chromium (target < 1 GB) | {peak:,.0f} MB |"
+        )
+
+
+def _deck_command_memory(fmt: str) -> tuple[float, float]:
+    """Peak memory of the deck command as a user runs it: its own process and browser."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "timeline.cli", "deck", "--format", fmt, "-o", f"{tmp}/d"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        with _PeakMemory(child.pid) as memory:
+            child.wait()
+        if child.returncode:
+            raise SystemExit(f"timeline deck --format {fmt} failed ({child.returncode})")
+        return memory.peak, time.perf_counter() - t0
 
 
 if __name__ == "__main__":

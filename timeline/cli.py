@@ -199,6 +199,92 @@ def serve(data_path, host, port, debug):
     app.run(host=host, port=port, debug=debug)
 
 
+def _pick_story(dataset: Dataset, slug: str | None):
+    from timeline.stories import load_stories, theme_story
+
+    try:
+        stories = load_stories(dataset)
+    except DataError as exc:
+        click.echo(exc.message, err=True)
+        raise SystemExit(2) from None
+    if slug is None:
+        return stories[0] if stories else theme_story(dataset)
+    for story in stories:
+        if story.slug == slug:
+            return story
+    known = ", ".join(s.slug for s in stories) or "none"
+    raise click.UsageError(f"No story {slug!r} for this dataset; its stories: {known}.")
+
+
+class _LazyBar:
+    """A progress bar on stderr that starts once the number of pictures is known."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label=self.label, show_pos=True, file=sys.stderr
+            )
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.command()
+@_data_option
+@click.option("--story", "story_slug", default=None, help="Story to present [default: the first].")
+@click.option(
+    "--format", "fmt", type=click.Choice(("pptx", "pdf")), default="pptx", show_default=True
+)
+@click.option(
+    "--preset",
+    type=click.Choice(list(PRESETS)),
+    default="slide-16x9",
+    show_default=True,
+    help="Size of each chart.",
+)
+@click.option("--style", type=click.Choice(("light", "dark")), default="light", show_default=True)
+@click.option(
+    "-o", "--output", default=None, help="File to write [default: exports/<story>.<format>]."
+)
+def deck(data_path, story_slug, fmt, preset, style, output):
+    """Build a slide deck (PPTX or PDF) of a story: a slide per step, then the sources.
+
+    Stories are TOML files in a stories/ folder beside the CSV; without --story the first one is
+    used, and a dataset with no story gets a slide per theme. Each slide has its headline as
+    text, the chart at the step's view, the author's words on the step's events, and speaker
+    notes with the narration and every source. Written whole or not at all.
+
+    Example: timeline deck --story widening-gap --format pptx -o widening-gap.pptx
+    """
+    from timeline.deck import build_deck
+
+    dataset = _load(data_path)
+    story = _pick_story(dataset, story_slug)
+    target = Path(output or Path("exports") / f"{dataset.info.slug}_{story.slug}.{fmt}")
+    engine = ExportEngine()
+    bar = _LazyBar(f"Drawing {len(story.steps)} steps")
+    try:
+        data = build_deck(
+            dataset, story, fmt=fmt, preset=preset, style=style, engine=engine, progress=bar
+        )
+        bar.close()
+        write_atomic(target, data)
+    except ExportError as exc:
+        bar.close()
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from None
+    finally:
+        engine.close()
+    click.echo(f"wrote {target} ({len(data):,} bytes, {len(story.steps)} steps)")
+
+
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="timeline")
 

@@ -1,0 +1,139 @@
+import io
+from dataclasses import replace
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from pptx import Presentation
+from pptx.util import Emu
+from pypdf import PdfReader
+
+from timeline.cli import cli
+from timeline.deck import MIN_PT, build_deck, plan_deck, quote_of
+from timeline.stories import Step, load_stories
+
+SIXTEEN_NINE = 16 / 9
+
+
+@pytest.fixture(scope="module")
+def story(dataset):
+    """Two steps of the shipped story: enough to check a deck's shape, quick to draw."""
+    shipped = load_stories(dataset)[0]
+    steps = [s for s in shipped.steps if s.title in ("A bridge to China", "2011: Salala")]
+    return replace(shipped, steps=tuple(steps))
+
+
+@pytest.fixture(scope="module")
+def pptx_bytes(dataset, story, engine):
+    return build_deck(dataset, story, fmt="pptx", engine=engine, scale=1)
+
+
+def _texts(slide) -> list[str]:
+    return [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+
+
+def _rows(dataset, step: Step):
+    by_id = dataset.events.set_index("id")
+    return [by_id.loc[i] for i in step.focus]
+
+
+def test_pptx_is_16x9_with_title_a_slide_per_step_and_sources(dataset, story, pptx_bytes):
+    prs = Presentation(io.BytesIO(pptx_bytes))
+    assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))
+    slides = list(prs.slides)
+    title = "\n".join(_texts(slides[0]))
+    assert story.title in title and story.subtitle in title
+    assert dataset.info.attribution in title
+    headlines = [_texts(s)[0] for s in slides[1:]]
+    assert headlines[: len(story.steps)] == [s.title for s in story.steps]
+    closing = headlines[len(story.steps) :]
+    assert closing and all(h.startswith("Sources") for h in closing)
+    assert len(slides) == 1 + len(story.steps) + len(closing)
+
+
+def test_each_step_slide_has_picture_quotes_and_sourced_notes(dataset, story, pptx_bytes):
+    slides = list(Presentation(io.BytesIO(pptx_bytes)).slides)
+    for step, slide in zip(story.steps, slides[1:], strict=False):
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        assert len(pictures) == 1, step.title
+        text = "\n".join(_texts(slide))
+        notes = slide.notes_slide.notes_text_frame.text
+        assert step.text in notes
+        for row in _rows(dataset, step):
+            # The author's words whole (never cut), attributed; every source in the notes.
+            if quote_of(row):
+                assert quote_of(row) in text
+            assert row["url"] in notes and row["url"].startswith("https://")
+            for source in row["source"].split(" ; "):
+                assert source.strip() in notes
+        assert dataset.info.author_short in text
+
+
+def test_sources_slide_lists_every_source_and_all_text_is_12pt_or_more(dataset, story, pptx_bytes):
+    slides = list(Presentation(io.BytesIO(pptx_bytes)).slides)
+    sources = "\n".join("\n".join(_texts(s)) for s in slides if _texts(s)[0].startswith("Sources"))
+    for step in story.steps:
+        for row in _rows(dataset, step):
+            assert row["url"] in sources
+    sizes = [
+        run.font.size.pt
+        for slide in slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for p in shape.text_frame.paragraphs
+        for run in p.runs
+    ]
+    assert sizes and min(sizes) >= MIN_PT
+
+
+def test_pdf_has_the_same_slides_as_16x9_pages(dataset, story, engine, pptx_bytes):
+    # An arrow is not in PDF's standard fonts: that slide's text is drawn by the browser.
+    arrow = replace(story, subtitle="From 1947 → 2021")
+    pdf = build_deck(dataset, arrow, fmt="pdf", engine=engine)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == len(Presentation(io.BytesIO(pptx_bytes)).slides)
+    for page in pages:
+        assert float(page.mediabox.width) / float(page.mediabox.height) == pytest.approx(
+            SIXTEEN_NINE, rel=1e-3
+        )
+    assert "1947 → 2021" in pages[0].extract_text()
+    salala = " ".join(pages[2].extract_text().split())
+    assert story.steps[1].title in salala
+    assert "tantamount to betrayal" in salala
+    links = {
+        annotation.get_object()["/A"]["/URI"]
+        for page in pages
+        for annotation in page.get("/Annots", [])
+    }
+    for step in story.steps:
+        assert {row["url"] for row in _rows(dataset, step)} <= links
+
+
+def test_text_that_does_not_fit_beside_the_chart_moves_on_whole(dataset, story):
+    """A step naming many events the author dwells on: nothing cut, nothing under 12 pt."""
+    talky = dataset.events[dataset.events["commentary"].str.len() > 150]["id"]
+    step = Step(title="Everything the author says", focus=tuple(talky))
+    slides = plan_deck(dataset, replace(story, steps=(step,)))
+    step_slides = [s for s in slides if s.notes]
+    assert len(step_slides) > 1
+    shown = " ".join(p.text for s in step_slides for t in s.texts for p in t.paras)
+    for row in _rows(dataset, step):
+        assert quote_of(row) in shown
+    for slide in slides:
+        for box in slide.texts:
+            assert box.fits()
+            assert min(p.size for p in box.paras) >= MIN_PT
+
+
+def test_cli_deck_of_the_shipped_story_at_full_size(tmp_path, dataset):
+    out = tmp_path / "story.pptx"
+    result = CliRunner().invoke(cli, ["deck", "--story", "widening-gap", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.output
+    story = load_stories(dataset)[0]
+    slides = list(Presentation(out).slides)
+    assert len(slides) >= 1 + len(story.steps) + 1
+    picture = next(s for s in slides[1].shapes if s.shape_type == 13)
+    # Drawn at twice the 1920×1080 slide preset: crisp on a 4K projector.
+    assert Image.open(io.BytesIO(picture.image.blob)).size == (3840, 2160)
+    assert not list(tmp_path.glob(".*.part"))
