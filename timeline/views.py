@@ -75,11 +75,13 @@ def export_view(
     title: str | None = None,
     subtitle: str | None = None,
     x_range: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    text_scale: float = 1.0,
 ) -> tuple[bytes, str]:
     """The bytes and file name of an image (or HTML page) of the view.
 
     ``pins``/``callouts`` choose the callouts (see ``build_timeline_figure``); ``title`` and
-    ``subtitle`` replace the dataset's title and the filter's description; ``x_range`` is a zoom.
+    ``subtitle`` replace the dataset's title and the filter's description; ``x_range`` is a zoom;
+    ``text_scale`` enlarges the text for an image shown smaller than its pixels.
     """
     style = FigureStyle(
         width=spec.width,
@@ -87,6 +89,7 @@ def export_view(
         presentation=True,
         transparent=spec.transparent,
         theme=spec.style,
+        text_scale=text_scale,
     )
     fig = build_view_figure(
         dataset,

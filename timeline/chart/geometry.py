@@ -36,6 +36,9 @@ class FigureStyle:
     transparent: bool = False
     theme: str = "light"  # "light" or "dark": the background the slide sits on
     font_family: str = FONT_FAMILY
+    # Slide text larger than the size alone gives: for a chart shown smaller than its pixels,
+    # such as a picture beside text on a deck's slide.
+    text_scale: float = 1.0
     sizes: Sizes = field(default=SIZES, repr=False)
 
     @property
@@ -43,7 +46,8 @@ class FigureStyle:
         if not self.presentation:
             return APP_FONTS
         ref_w, ref_h = SLIDE_REFERENCE_PX
-        return SLIDE_FONTS.scaled(math.sqrt(self.width * self.height / (ref_w * ref_h)))
+        area = math.sqrt(self.width * self.height / (ref_w * ref_h))
+        return SLIDE_FONTS.scaled(area * self.text_scale)
 
     @property
     def font_size(self) -> float:
