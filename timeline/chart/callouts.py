@@ -64,7 +64,7 @@ def place_boxes(
 
     A leader runs straight from the bottom edge of its box (below the box's own x where it can)
     to its marker. Boxes do not overlap; no leader crosses another leader or runs through another
-    box. Greedy, trying a few orders (priority, left to right, right to left, outside in) and
+    box. Greedy, trying a few orders (priority, left to right, right to left) and
     keeping the one that places the most priority; the cost depends only on the number of boxes.
     """
     n = len(boxes)
@@ -76,7 +76,6 @@ def place_boxes(
         np.argsort(-prio, kind="stable"),
         np.argsort(xs, kind="stable"),
         np.argsort(-xs, kind="stable"),
-        np.argsort(-np.abs(xs - span / 2), kind="stable"),
     )
     best: list[Spot | None] = [None] * n
     best_score = -1.0
@@ -85,6 +84,8 @@ def place_boxes(
         score = sum(p for p, r in zip(prio, result, strict=True) if r is not None)
         if score > best_score + 1e-9:
             best, best_score = result, score
+        if all(r is not None for r in result):
+            break  # every box placed: no order can do better
     return best
 
 
@@ -119,15 +120,19 @@ def _first_fit(b: Box, placed, *, span: float, band: float, sp: Spacing) -> Spot
     tops_arr = np.array(sorted(t for t in set(tops) if 0 <= t <= band - b.height + 1e-6))
     if not len(tops_arr):
         return None
-    # Candidates in order of preference: highest first, then nearest centred.
-    left = np.tile(lefts_arr, len(tops_arr))
-    top = np.repeat(tops_arr, len(lefts_arr))
-    attach = np.clip(b.x, left + sp.attach, left + b.width - sp.attach)
-    ok = ~conflicts(b, (left, top, attach), placed, sp)
-    if not ok.any():
-        return None
-    k = int(np.argmax(ok))
-    return Spot(float(left[k]), float(top[k]), float(attach[k]))
+    # Highest first, then nearest centred. Most boxes fit in the top row: try it alone, then
+    # every other row in one go.
+    for rows in (tops_arr[:1], tops_arr[1:]):
+        if not len(rows):
+            break
+        left = np.tile(lefts_arr, len(rows))
+        top = np.repeat(rows, len(lefts_arr))
+        attach = np.clip(b.x, left + sp.attach, left + b.width - sp.attach)
+        ok = ~conflicts(b, (left, top, attach), placed, sp)
+        if ok.any():
+            k = int(np.argmax(ok))
+            return Spot(float(left[k]), float(top[k]), float(attach[k]))
+    return None
 
 
 def _x_at(a, b, y):
@@ -262,23 +267,18 @@ def add_callouts(
     rows = list(keyed.itertuples(index=False))
     pinned = set(choice["pins"])
     # Quotes first; if that leaves events out where every event should be named, name them
-    # all with fewer quotes (pins keep theirs).
-    for quotes in ("all", "pins", "none"):
+    # all with fewer quotes (pins keep theirs); if even that fails, keep the quotes.
+    modes = ("all", "pins", "none") if pinned else ("all", "none")
+    first = None
+    for quotes in modes if must else modes[:1]:
         texts = [callout_text(r, geo, quote=quotes == "all" or r.id in pinned) for r in rows]
-        sizes = [box_size(t, geo) for t in texts]
-        boxes = [
-            Box(
-                x=float(geo.x_to_px(r.start + (r.start_hi - r.start) / 2)),
-                y=geo.paper_to_px(geo.lane_to_paper(float(top_y[r.id]))),
-                width=w,
-                height=h,
-                priority=float(r.priority),
-            )
-            for r, (w, h) in zip(rows, sizes, strict=True)
-        ]
+        boxes = [_box(r, t, geo, float(top_y[r.id])) for r, t in zip(rows, texts, strict=True)]
         spots = place_boxes(boxes, span=geo.plot_w, band=geo.band_max_px, spacing=spacing)
-        if not must or all(spot is not None for spot in spots) or quotes == "none":
+        first = first or (texts, boxes, spots)
+        if all(spot is not None for spot in spots):
             break
+    else:
+        texts, boxes, spots = first
     drawn = [
         (r, t, b, spot) for r, t, b, spot in zip(rows, texts, boxes, spots, strict=True) if spot
     ]
@@ -286,6 +286,17 @@ def add_callouts(
     for row, text, box, spot in drawn:
         _draw(fig, row, text=text, box=box, spot=spot, geo=geo, lane_y=float(top_y[row.id]))
     return any(text.quote for _, text, _, _ in drawn)
+
+
+def _box(row, text: CalloutText, geo: Geometry, lane_y: float) -> Box:
+    width, height = box_size(text, geo)
+    return Box(
+        x=float(geo.x_to_px(row.start + (row.start_hi - row.start) / 2)),
+        y=geo.paper_to_px(geo.lane_to_paper(lane_y)),
+        width=width,
+        height=height,
+        priority=float(row.priority),
+    )
 
 
 def _shrink_band(geo: Geometry, drawn: list[tuple[float, Box, Spot]], sp: Spacing) -> None:
