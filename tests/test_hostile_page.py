@@ -60,7 +60,11 @@ def test_markup_in_the_data_is_shown_as_text(browser, hostile_dataset, engine):
         page.wait_for_selector("#event-grid .ag-row", timeout=30_000)  # drawn after the chart
         grid_text = page.inner_text("#event-grid")
         assert SCRIPT in grid_text
-        page.wait_for_timeout(500)
+        # Everything is drawn (chart, list, panel): any script the data smuggled in has run.
+        page.wait_for_function(
+            "() => document.querySelector('#timeline-chart .js-plotly-plot')?.layout?.meta?.view"
+            " === location.search"
+        )
         assert page.evaluate("window.__pwned") is None
         assert dialogs == []
     finally:
