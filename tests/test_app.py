@@ -291,3 +291,62 @@ def test_the_list_works_from_the_keyboard(page, live_app):
     page.wait_for_selector("#event-detail .event-title", timeout=10_000)
     assert "Kissinger" in page.inner_text("#event-detail .event-title")
     assert "diplomatic bridge" in page.inner_text("#event-detail blockquote.author")
+
+
+CALLOUTS = """() => document.querySelector('#timeline-chart .js-plotly-plot').layout.annotations
+    .map(a => a.name || '').filter(n => n.startsWith('callout:'))"""
+
+
+def test_a_pinned_callout_is_in_the_link_and_survives_a_reload(page, live_app):
+    salala = "2011-salala-incident"
+    _open(page, live_app, "?from=2011&to=2011&callouts=pinned")
+    assert page.evaluate(CALLOUTS) == []  # pinned only, and nothing pinned yet
+    page.locator(f"#event-grid .ag-row[row-id='{salala}'] .ag-cell").first.click()
+    page.click("#pin-button:has-text('Pin as callout')")
+    page.wait_for_function(f"() => location.search.includes('pins={salala}')")
+    _wait_for_view(page)
+    assert page.evaluate(CALLOUTS) == [f"callout:{salala}"]
+    _open(page, live_app, page.url.removeprefix(live_app.url + "/"))  # opened anew
+    assert f"pins={salala}" in page.url
+    assert page.evaluate(CALLOUTS) == [f"callout:{salala}"]
+    assert page.inner_text("#pin-button") == "Unpin"
+    page.click("#pin-button")
+    page.wait_for_function("() => !location.search.includes('pins=')")
+    _wait_for_view(page)
+    assert page.evaluate(CALLOUTS) == []
+
+
+def test_callouts_none_draws_no_callout(page, live_app):
+    _open(page, live_app)
+    assert page.evaluate(CALLOUTS), "the full view has callouts to remove"
+    page.locator("#callout-mode input[value='none']").check()
+    page.wait_for_function("() => location.search.includes('callouts=none')")
+    _wait_for_view(page)
+    assert page.evaluate(CALLOUTS) == []
+
+
+def test_a_drag_zoom_is_in_the_link_and_in_the_export(page, live_app):
+    _open(page, live_app)
+    drag = page.locator("#timeline-chart .nsewdrag").first.bounding_box()
+    y = drag["y"] + drag["height"] / 2
+    page.mouse.move(drag["x"] + drag["width"] * 0.70, y)
+    page.mouse.down()
+    page.mouse.move(drag["x"] + drag["width"] * 0.80, y, steps=5)
+    page.mouse.move(drag["x"] + drag["width"] * 0.90, y, steps=5)
+    page.mouse.up()
+    page.wait_for_function("() => location.search.includes('zoom=')")
+    _wait_for_view(page)
+    zoom = re.search(r"zoom=(\d{4})-\d\d-\d\d%2C(\d{4})-\d\d-\d\d", page.url)
+    y0, y1 = int(zoom.group(1)), int(zoom.group(2))
+    assert 1947 < y0 < y1 <= 2022
+    page.locator("#export-format input[value='svg']").check()
+    with page.expect_download(timeout=60_000) as info:
+        page.click("#export-button")
+    svg = Path(info.value.path()).read_text(encoding="utf-8")
+    assert f"Pakistan–US relations, {y0}–{y1}" in svg
+    # The link keeps the zoom: opened anew, the chart shows the same dates.
+    _open(page, live_app, page.url.removeprefix(live_app.url + "/"))
+    shown = page.evaluate(
+        "() => document.querySelector('#timeline-chart .js-plotly-plot').layout.xaxis.range"
+    )
+    assert str(shown[0]).startswith(str(y0)) and str(shown[1]).startswith(str(y1))

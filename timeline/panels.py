@@ -107,25 +107,21 @@ def _slide_fields(first: View) -> list:
             className="styles",
             options=[{"label": f"{s} ", "value": s} for s in STYLES],
         ),
-        html.Label("Title", htmlFor=ids.EXPORT_TITLE, className="field-label"),
-        dcc.Input(
-            id=ids.EXPORT_TITLE,
-            type="text",
-            value="",
-            maxLength=200,
-            placeholder=first.title,
-            className="search",
-        ),
-        html.Label("Subtitle", htmlFor=ids.EXPORT_SUBTITLE, className="field-label"),
-        dcc.Input(
-            id=ids.EXPORT_SUBTITLE,
-            type="text",
-            value="",
-            maxLength=300,
-            placeholder=first.description,
-            className="search",
-        ),
+        *_text_field("Title", ids.EXPORT_TITLE, first.title),
+        *_text_field("Subtitle", ids.EXPORT_SUBTITLE, first.description),
     ]
+
+
+def _text_field(label: str, component_id: str, placeholder: str) -> list:
+    field = dcc.Input(
+        id=component_id,
+        type="text",
+        value="",
+        maxLength=300,
+        placeholder=placeholder,
+        className="search",
+    )
+    return [html.Label(label, htmlFor=component_id, className="field-label"), field]
 
 
 def detail_placeholder() -> list:
