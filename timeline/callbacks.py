@@ -154,14 +154,15 @@ def state_to_controls(dataset: Dataset, state: ViewState) -> dict:
 def sync_url(dataset: Dataset, trigger, search, controls: dict) -> dict:
     """Keep the address and the controls in step; only the outputs that change are returned.
 
-    ``trigger``: None when the page opens, ``ids.URL`` when the address changed (a link, Back),
+    ``trigger``: ``ids.URL`` when the address is read (the page opening, a link, Back; Dash 4
+    names the address as the trigger when the page opens too), None when Dash names none,
     ``ids.RESET`` for the reset button, any other id when a control changed.
     """
     if trigger in (None, ids.URL):
         state = filter_from_query(dataset, search if isinstance(search, str) else "")
         if trigger is None and state == ViewState():
-            # Opening the page on the default view, which the page already shows. (Back to
-            # the bare address later must reset the controls: that is trigger URL.)
+            # The default view, which the page already shows. (Back to the bare address must
+            # reset the controls: that is trigger URL.)
             return {"pending": False}
         notes = [html.P(n, className="note") for n in state.notes]
         return {**state_to_controls(dataset, state), "notes": notes, "pending": True}
