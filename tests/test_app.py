@@ -5,26 +5,30 @@ import re
 from pathlib import Path
 
 import pytest
+from page_names import S
 from PIL import Image
+
+from timeline.contract import ROLES
 
 pytestmark = pytest.mark.browser
 
-CHART_POINTS = "#timeline-chart .scatterlayer .point"
+CHART_POINTS = S("#$CHART .scatterlayer .point")
 
 
-PENDING = "() => document.documentElement.classList.contains('view-pending')"
+PENDING = S("() => document.documentElement.classList.contains('$PENDING')")
 # The figure on screen draws the view in the address (its layout.meta names the view).
-VIEW_DRAWN = """() => {
-    const gd = document.querySelector('#timeline-chart .js-plotly-plot');
-    return !!(gd && gd.layout && gd.layout.meta && gd.layout.meta.view === location.search);
-}"""
+VIEW_DRAWN = S("""() => {
+    const gd = document.querySelector('#$CHART .js-plotly-plot');
+    const meta = gd && gd.layout && gd.layout.meta;
+    return !!(meta && meta['$META_VIEW'] === location.search);
+}""")
 
 
 def _open(page, live_app, query=""):
     page.goto(live_app.url + "/" + query)
     page.wait_for_selector(CHART_POINTS, state="attached", timeout=30_000)
     page.wait_for_function(
-        "() => (document.querySelector('#result-count')?.textContent || '').length > 0"
+        S("() => (document.querySelector('#$COUNT')?.textContent || '').length > 0")
     )
     # A link's own view has been drawn once the page stops dimming the default one.
     page.wait_for_function(f"() => !({PENDING})()", timeout=30_000)
@@ -32,11 +36,13 @@ def _open(page, live_app, query=""):
 
 def _chart_ids(page):
     return set(
-        page.evaluate("""() => {
-        const gd = document.getElementById('timeline-chart').querySelector('.js-plotly-plot');
-        return gd.data.filter(t => t.meta && t.meta.role === 'events')
+        page.evaluate(
+            S("""() => {
+        const gd = document.getElementById('$CHART').querySelector('.js-plotly-plot');
+        return gd.data.filter(t => t.meta && t.meta['$META_ROLE'] === '$ROLE_EVENTS')
                       .flatMap(t => t.customdata || []);
     }""")
+        )
     )
 
 
@@ -47,16 +53,16 @@ def _wait_for_view(page):
 
 def _grid_ids(page, expected):
     """The list's row ids, once they are ``expected`` (a wrong list times out, failing)."""
-    page.wait_for_selector("#event-grid", timeout=30_000)  # the list is drawn after the chart
+    page.wait_for_selector(S("#$GRID"), timeout=30_000)  # the list is drawn after the chart
     rows = "rows => rows.map(r => r.getAttribute('row-id'))"
     want = sorted(expected)
     page.wait_for_function(
-        """want => JSON.stringify([...document.querySelectorAll('#event-grid .ag-row[row-id]')]
-            .map(r => r.getAttribute('row-id')).sort()) === JSON.stringify(want)""",
+        S("""want => JSON.stringify([...document.querySelectorAll('#$GRID .ag-row[row-id]')]
+            .map(r => r.getAttribute('row-id')).sort()) === JSON.stringify(want)"""),
         arg=want,
         timeout=10_000,
     )
-    return set(page.eval_on_selector_all("#event-grid .ag-row[row-id]", rows))
+    return set(page.eval_on_selector_all(S("#$GRID .ag-row[row-id]"), rows))
 
 
 def test_page_loads_with_every_event_and_no_console_errors(page, live_app, dataset):
@@ -69,7 +75,7 @@ def test_page_loads_with_every_event_and_no_console_errors(page, live_app, datas
     events = dataset.events[dataset.events["kind"] == "event"]
     assert _chart_ids(page) == set(events["id"])
     assert page.inner_text("h1") == dataset.info.title
-    assert f"Showing {len(events)} of {len(events)} events" in page.inner_text("#result-count")
+    assert f"Showing {len(events)} of {len(events)} events" in page.inner_text(S("#$COUNT"))
     assert page.console_errors == []
 
 
@@ -78,10 +84,12 @@ def test_one_theme_leaves_only_its_events_on_chart_and_list(page, live_app, data
     # Untick every theme but Nuclear.
     for theme in dataset.themes:
         if theme != "nuclear":
-            page.locator(f"#theme-filter input[value='{theme}']").uncheck()
+            page.locator(S(f"#$THEMES input[value='{theme}']")).uncheck()
     page.wait_for_function(
-        "() => /Showing \\d+ of/.test((document.querySelector('#result-count')?.textContent || ''))"
-        " && !(document.querySelector('#result-count')?.textContent || '').startsWith('Showing 60')"
+        S(
+            "() => /Showing \\d+ of/.test((document.querySelector('#$COUNT')?.textContent || ''))"
+            " && !(document.querySelector('#$COUNT')?.textContent || '').startsWith('Showing 60')"
+        )
     )
     _wait_for_view(page)
     events = dataset.events[dataset.events["kind"] == "event"]
@@ -99,17 +107,18 @@ def test_a_theme_click_hides_its_traces_in_the_browser_before_the_server_answers
         re.compile(r".*/_dash-update-component(\?.*)?$"),
         lambda route: blocked.append(route.request.url) or route.abort(),
     )
-    looks = """theme => document.querySelector('#timeline-chart .js-plotly-plot').data
-        .filter(t => t.meta && t.meta.theme === theme)
-        .map(t => [t.meta.role, t.opacity === undefined ? 1 : t.opacity, t.hoverinfo || 'all'])"""
+    looks = S("""theme => document.querySelector('#$CHART .js-plotly-plot').data
+        .filter(t => t.meta && t.meta['$META_THEME'] === theme)
+        .map(t => [t.meta['$META_ROLE'], t.opacity === undefined ? 1 : t.opacity,
+                   t.hoverinfo || 'all'])""")
     before = page.evaluate(looks, "china")
-    assert before and dict((r, o) for r, o, _ in before)["events"] == 1
+    assert before and dict((r, o) for r, o, _ in before)[ROLES.EVENTS] == 1
     other = page.evaluate(looks, "nuclear")
-    page.locator("#theme-filter input[value='china']").uncheck()
+    page.locator(S("#$THEMES input[value='china']")).uncheck()
     page.wait_for_function(f"() => ({looks})('china').every(t => t[1] === 0)", timeout=5_000)
     assert all(hover == "skip" for _, _, hover in page.evaluate(looks, "china"))
     assert page.evaluate(looks, "nuclear") == other
-    page.locator("#theme-filter input[value='china']").check()
+    page.locator(S("#$THEMES input[value='china']")).check()
     page.wait_for_function(f"() => ({looks})('china').every(t => t[1] > 0)", timeout=5_000)
     assert page.evaluate(looks, "china") == before
     assert blocked, "the server was asked for nothing: the test would prove nothing"
@@ -117,10 +126,12 @@ def test_a_theme_click_hides_its_traces_in_the_browser_before_the_server_answers
 
 def test_search_narrows_chart_and_list(page, live_app):
     _open(page, live_app)
-    page.fill("#text-search", "Abbottabad")
+    page.fill(S("#$SEARCH"), "Abbottabad")
     page.wait_for_function(
-        "() => !(document.querySelector('#result-count')?.textContent || '')"
-        ".startsWith('Showing 60 ')",
+        S(
+            "() => !(document.querySelector('#$COUNT')?.textContent || '')"
+            ".startsWith('Showing 60 ')"
+        ),
         timeout=10_000,
     )
     _wait_for_view(page)
@@ -133,9 +144,9 @@ def test_search_narrows_chart_and_list(page, live_app):
 
 def test_clicking_an_event_in_the_list_shows_its_commentary(page, live_app):
     _open(page, live_app, "?from=2011&to=2011")
-    page.locator("#event-grid .ag-row[row-id='2011-salala-incident'] .ag-cell").first.click()
-    page.wait_for_selector("#event-detail blockquote.author", timeout=10_000)
-    detail = page.inner_text("#event-detail")
+    page.locator(S("#$GRID .ag-row[row-id='2011-salala-incident'] .ag-cell")).first.click()
+    page.wait_for_selector(S("#$DETAIL blockquote.author"), timeout=10_000)
+    detail = page.inner_text(S("#$DETAIL"))
     assert "Salalah post" in detail
     assert "Brigadier Saleem Qamar Butt" in detail
     assert "event=2011-salala-incident" in page.url
@@ -144,16 +155,14 @@ def test_clicking_an_event_in_the_list_shows_its_commentary(page, live_app):
 def test_clicking_an_event_on_the_chart_shows_it(page, live_app, dataset):
     _open(page, live_app, "?themes=nuclear")
     # Plotly listens on its drag layer, so click where the marker is drawn, as a person would.
-    box = page.locator(
-        "#timeline-chart .cartesianlayer .xy .scatterlayer .point"
-    ).last.bounding_box()
+    box = page.locator(S("#$CHART .cartesianlayer .xy .scatterlayer .point")).last.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function("() => location.search.includes('event=')", timeout=10_000)
     event_id = re.search(r"event=([^&]+)", page.url).group(1)
     assert "nuclear" in _event(dataset, event_id)["themes"]
-    page.wait_for_selector("#event-detail .event-title", timeout=10_000)
-    assert page.inner_text("#event-detail .event-title") == _event(dataset, event_id)["title"]
+    page.wait_for_selector(S("#$DETAIL .event-title"), timeout=10_000)
+    assert page.inner_text(S("#$DETAIL .event-title")) == _event(dataset, event_id)["title"]
 
 
 def _event(dataset, event_id):
@@ -164,15 +173,13 @@ def test_url_restores_filters_and_selection(page, live_app, dataset):
     _open(
         page, live_app, "?themes=security,afghanistan&from=2001&to=2021&event=2011-abbottabad-raid"
     )
-    page.wait_for_selector("#event-detail .event-title")
+    page.wait_for_selector(S("#$DETAIL .event-title"))
     title = _event(dataset, "2011-abbottabad-raid")["title"]
     assert "Abbottabad" in title
-    assert page.inner_text("#event-detail .event-title") == title
-    checked = page.eval_on_selector_all(
-        "#theme-filter input:checked", "els => els.map(e => e.value)"
-    )
+    assert page.inner_text(S("#$DETAIL .event-title")) == title
+    checked = page.eval_on_selector_all(S("#$THEMES input:checked"), "els => els.map(e => e.value)")
     assert sorted(checked) == ["afghanistan", "security"]
-    assert "2 May 2011" in page.inner_text("#event-detail .when")
+    assert "2 May 2011" in page.inner_text(S("#$DETAIL .when"))
     ids = _chart_ids(page)
     assert ids and all(i[:4].isdigit() and 2000 <= int(i[:4]) <= 2021 for i in ids)
     # The list, drawn after the chart, shows the link's view, not the default one.
@@ -212,19 +219,23 @@ def test_back_to_the_bare_address_restores_the_default_view(page, live_app, data
     events = dataset.events[dataset.events["kind"] == "event"]
     # A theme some event has alone, so unticking it changes the count.
     theme = next(t for t in dataset.themes if (t,) in set(map(tuple, events["themes"])))
-    page.locator(f"#theme-filter input[value='{theme}']").uncheck()
+    page.locator(S(f"#$THEMES input[value='{theme}']")).uncheck()
     page.wait_for_function("() => location.search.includes('themes=')")
     page.wait_for_function(
-        "() => !(document.querySelector('#result-count')?.textContent || '')"
-        f".startsWith('Showing {len(events)} of')"
+        S(
+            "() => !(document.querySelector('#$COUNT')?.textContent || '')"
+            f".startsWith('Showing {len(events)} of')"
+        )
     )
     page.go_back()
     page.wait_for_function("() => location.search === ''")
     page.wait_for_function(
-        "() => (document.querySelector('#result-count')?.textContent || '')"
-        f".startsWith('Showing {len(events)} of')"
+        S(
+            "() => (document.querySelector('#$COUNT')?.textContent || '')"
+            f".startsWith('Showing {len(events)} of')"
+        )
     )
-    checked = page.eval_on_selector_all("#theme-filter input:checked", "els => els.length")
+    checked = page.eval_on_selector_all(S("#$THEMES input:checked"), "els => els.length")
     assert checked == len(dataset.themes)
     _wait_for_view(page)
     assert _chart_ids(page) == set(events["id"])
@@ -240,17 +251,17 @@ def test_links_that_need_no_redraw_are_not_left_dimmed(page, live_app, dataset, 
 
 def test_bad_url_shows_a_note_not_an_error(page, live_app):
     _open(page, live_app, "?themes=bogus&from=banana&event=%3Cscript%3E")
-    notes = page.inner_text("#url-notes")
+    notes = page.inner_text(S("#$NOTES"))
     assert "bogus" in notes and "banana" in notes
     assert page.console_errors == []
 
 
 def test_export_button_downloads_the_current_view(page, live_app):
     _open(page, live_app, "?themes=security&from=2001&to=2021")
-    page.locator("#export-preset").click()
+    page.locator(S("#$EXPORT_PRESET")).click()
     page.get_by_text("square (1080×1080)").click()
     with page.expect_download(timeout=60_000) as info:
-        page.click("#export-button")
+        page.click(S("#$EXPORT_BUTTON"))
     download = info.value
     assert download.suggested_filename == "pakistan-us_security_2001-2021.png"
     image = Image.open(io.BytesIO(Path(download.path()).read_bytes()))
@@ -260,9 +271,9 @@ def test_export_button_downloads_the_current_view(page, live_app):
 def test_the_chart_has_no_camera_button(page, live_app):
     # It saved a different, worse picture than "Export image" under the same name.
     _open(page, live_app, "?themes=china")
-    page.hover("#timeline-chart .nsewdrag")
-    page.wait_for_selector("#timeline-chart .modebar-btn[data-title='Zoom in']", timeout=10_000)
-    assert page.locator("#timeline-chart .modebar-btn[data-title*='PNG']").count() == 0
+    page.hover(S("#$CHART .nsewdrag"))
+    page.wait_for_selector(S("#$CHART .modebar-btn[data-title='Zoom in']"), timeout=10_000)
+    assert page.locator(S("#$CHART .modebar-btn[data-title*='PNG']")).count() == 0
 
 
 def test_phone_width_stacks_the_page(browser, live_app):
@@ -278,39 +289,39 @@ def test_phone_width_stacks_the_page(browser, live_app):
 def test_text_in_the_page_is_never_markup(page, live_app):
     page.goto(live_app.url + "/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
     page.wait_for_function(
-        "() => /No events/.test((document.querySelector('#result-count')?.textContent || ''))"
+        S("() => /No events/.test((document.querySelector('#$COUNT')?.textContent || ''))")
     )
     assert page.locator("img[src='x']").count() == 0
-    assert re.search(r"No events match", page.inner_text("#result-count"))
+    assert re.search(r"No events match", page.inner_text(S("#$COUNT")))
 
 
 def test_the_list_works_from_the_keyboard(page, live_app):
     _open(page, live_app, "?q=Kissinger")
-    page.locator("#event-grid .ag-row[row-id='1971-kissinger-secret-trip'] .ag-cell").first.focus()
+    page.locator(S("#$GRID .ag-row[row-id='1971-kissinger-secret-trip'] .ag-cell")).first.focus()
     page.keyboard.press("Space")
-    page.wait_for_selector("#event-detail .event-title", timeout=10_000)
-    assert "Kissinger" in page.inner_text("#event-detail .event-title")
-    assert "diplomatic bridge" in page.inner_text("#event-detail blockquote.author")
+    page.wait_for_selector(S("#$DETAIL .event-title"), timeout=10_000)
+    assert "Kissinger" in page.inner_text(S("#$DETAIL .event-title"))
+    assert "diplomatic bridge" in page.inner_text(S("#$DETAIL blockquote.author"))
 
 
-CALLOUTS = """() => document.querySelector('#timeline-chart .js-plotly-plot').layout.annotations
-    .map(a => a.name || '').filter(n => n.startsWith('callout:'))"""
+CALLOUTS = S("""() => document.querySelector('#$CHART .js-plotly-plot').layout.annotations
+    .map(a => a.name || '').filter(n => n.startsWith('callout:'))""")
 
 
 def test_a_pinned_callout_is_in_the_link_and_survives_a_reload(page, live_app):
     salala = "2011-salala-incident"
     _open(page, live_app, "?from=2011&to=2011&callouts=pinned")
     assert page.evaluate(CALLOUTS) == []  # pinned only, and nothing pinned yet
-    page.locator(f"#event-grid .ag-row[row-id='{salala}'] .ag-cell").first.click()
-    page.click("#pin-button:has-text('Pin as callout')")
+    page.locator(S(f"#$GRID .ag-row[row-id='{salala}'] .ag-cell")).first.click()
+    page.click(S("#$PIN_BUTTON:has-text('Pin as callout')"))
     page.wait_for_function(f"() => location.search.includes('pins={salala}')")
     _wait_for_view(page)
     assert page.evaluate(CALLOUTS) == [f"callout:{salala}"]
     _open(page, live_app, page.url.removeprefix(live_app.url + "/"))  # opened anew
     assert f"pins={salala}" in page.url
     assert page.evaluate(CALLOUTS) == [f"callout:{salala}"]
-    assert page.inner_text("#pin-button") == "Unpin"
-    page.click("#pin-button")
+    assert page.inner_text(S("#$PIN_BUTTON")) == "Unpin"
+    page.click(S("#$PIN_BUTTON"))
     page.wait_for_function("() => !location.search.includes('pins=')")
     _wait_for_view(page)
     assert page.evaluate(CALLOUTS) == []
@@ -319,7 +330,7 @@ def test_a_pinned_callout_is_in_the_link_and_survives_a_reload(page, live_app):
 def test_callouts_none_draws_no_callout(page, live_app):
     _open(page, live_app)
     assert page.evaluate(CALLOUTS), "the full view has callouts to remove"
-    page.locator("#callout-mode input[value='none']").check()
+    page.locator(S("#$CALLOUTS input[value='none']")).check()
     page.wait_for_function("() => location.search.includes('callouts=none')")
     _wait_for_view(page)
     assert page.evaluate(CALLOUTS) == []
@@ -327,7 +338,7 @@ def test_callouts_none_draws_no_callout(page, live_app):
 
 def test_a_drag_zoom_is_in_the_link_and_in_the_export(page, live_app):
     _open(page, live_app)
-    drag = page.locator("#timeline-chart .nsewdrag").first.bounding_box()
+    drag = page.locator(S("#$CHART .nsewdrag")).first.bounding_box()
     y = drag["y"] + drag["height"] / 2
     page.mouse.move(drag["x"] + drag["width"] * 0.70, y)
     page.mouse.down()
@@ -339,14 +350,14 @@ def test_a_drag_zoom_is_in_the_link_and_in_the_export(page, live_app):
     zoom = re.search(r"zoom=(\d{4})-\d\d-\d\d%2C(\d{4})-\d\d-\d\d", page.url)
     y0, y1 = int(zoom.group(1)), int(zoom.group(2))
     assert 1947 < y0 < y1 <= 2022
-    page.locator("#export-format input[value='svg']").check()
+    page.locator(S("#$EXPORT_FORMAT input[value='svg']")).check()
     with page.expect_download(timeout=60_000) as info:
-        page.click("#export-button")
+        page.click(S("#$EXPORT_BUTTON"))
     svg = Path(info.value.path()).read_text(encoding="utf-8")
     assert f"Pakistan–US relations, {y0}–{y1}" in svg
     # The link keeps the zoom: opened anew, the chart shows the same dates.
     _open(page, live_app, page.url.removeprefix(live_app.url + "/"))
     shown = page.evaluate(
-        "() => document.querySelector('#timeline-chart .js-plotly-plot').layout.xaxis.range"
+        S("() => document.querySelector('#$CHART .js-plotly-plot').layout.xaxis.range")
     )
     assert str(shown[0]).startswith(str(y0)) and str(shown[1]).startswith(str(y1))
