@@ -9,28 +9,13 @@ readable list of its problems and exit code 2.
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
-from timeline.data import DataError, load_dataset
+from timeline.cli import data_path, load_or_exit, main
 from timeline.webapp import create_app
 
-DEFAULT_DATA = Path(__file__).parent / "data" / "events.csv"
-
-
-def _load(path: str):
-    try:
-        return load_dataset(path)
-    except DataError as exc:
-        print(exc.message, file=sys.stderr)
-        sys.exit(2)
-
-
 if __name__ == "__main__":
-    from timeline.cli import main
-
     main(["serve", *sys.argv[1:]])
 else:
-    app = create_app(_load(os.environ.get("TIMELINE_DATA", str(DEFAULT_DATA))))
+    app = create_app(load_or_exit(data_path()))
     server = app.server

@@ -24,11 +24,15 @@ from pathlib import Path
 import requests
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+from timeline.probe import (
+    chromium_processes,
+    downloaded_file,
+    export_payload,
+    post,
+    update_view_payload,
+)
 
-from dash_requests import downloaded_file, export_payload, post, update_view_payload  # noqa: E402
-from processes import chromium_processes  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 THEMES = ["security", "afghanistan", "nuclear", "india-kashmir", "china", "economy", "diplomacy"]
 WORDS = ["", "", "raid", "nuclear", "Kashmir", "aid", "Taliban", "sanctions"]

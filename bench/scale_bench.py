@@ -59,12 +59,13 @@ def measure(path: str, runs: int) -> dict:
     import pandas as pd
     from plotly.utils import PlotlyJSONEncoder
 
-    from timeline.callbacks import APP_STYLE, render_view
+    from timeline.callbacks import render_view
     from timeline.data import load_dataset
     from timeline.dates import parse_dates
     from timeline.export import ExportEngine, ImageSpec
     from timeline.filters import EventFilter
-    from timeline.views import build_view_figure, export_view
+    from timeline.probe import view_values
+    from timeline.views import APP_STYLE, build_view_figure, export_view
 
     t0 = time.perf_counter()
     load_dataset(path)
@@ -81,7 +82,7 @@ def measure(path: str, runs: int) -> dict:
 
     def filter_change():
         # What the server does and sends for a theme click, serialised as Dash does.
-        answer = render_view(dataset, [theme], None, "", "")
+        answer = render_view(dataset, view_values([theme], None))
         return len(json.dumps(answer, cls=PlotlyJSONEncoder))
 
     filter_s, response_bytes = _median_time(filter_change, runs)
@@ -129,21 +130,24 @@ def browser_times(dataset, runs: int) -> tuple[float, float]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
+    from timeline import ids
+    from timeline.contract import META
     from timeline.webapp import create_app
 
     server = make_server("127.0.0.1", 0, create_app(dataset).server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/"
     first_theme = dataset.themes[0]
+    chart = f"document.querySelector('#{ids.CHART} .js-plotly-plot')"
+    of_theme = f"t.meta && t.meta['{META.THEME}'] === '{first_theme}'"
     has_theme = f"""() => {{
-        const gd = document.querySelector('#timeline-chart .js-plotly-plot');
+        const gd = {chart};
         return gd && gd.data && gd.data.some(
-            t => t.meta && t.meta.theme === '{first_theme}'
-                 && t.visible !== false && t.opacity !== 0);
+            t => {of_theme} && t.visible !== false && t.opacity !== 0);
     }}"""
     has_lane = f"""() => {{
-        const gd = document.querySelector('#timeline-chart .js-plotly-plot');
-        return gd && gd.data && gd.data.some(t => t.meta && t.meta.theme === '{first_theme}');
+        const gd = {chart};
+        return gd && gd.data && gd.data.some(t => {of_theme});
     }}"""
     drawn, clicks, redraws = [], [], []
     with sync_playwright() as p:
@@ -156,10 +160,10 @@ def browser_times(dataset, runs: int) -> tuple[float, float]:
             page.goto(url)
             page.wait_for_function(has_theme, timeout=120_000, polling=20)
             drawn.append(page.evaluate("performance.now()") / 1000)
-            page.wait_for_selector("#event-grid .ag-row", timeout=120_000)  # the page has settled
+            page.wait_for_selector(f"#{ids.GRID} .ag-row", timeout=120_000)  # the page has settled
             page.wait_for_timeout(300)
             page.evaluate("window.__t0 = performance.now()")
-            page.locator(f"#theme-filter input[value='{first_theme}']").uncheck()
+            page.locator(f"#{ids.THEMES} input[value='{first_theme}']").uncheck()
             page.wait_for_function(f"() => !({has_theme})()", timeout=120_000, polling=10)
             clicks.append((page.evaluate("performance.now() - window.__t0")) / 1000)
             # The straightforward way would wait for the server's whole new figure: the lane

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timeline import ids  # noqa: E402
 from timeline.data import load_dataset  # noqa: E402
 from timeline.webapp import create_app  # noqa: E402
 
@@ -41,7 +42,7 @@ def main() -> None:
         for name, width, height, query, full in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url + query)
-            page.wait_for_selector("#timeline-chart .scatterlayer .point", state="attached")
+            page.wait_for_selector(f"#{ids.CHART} .scatterlayer .point", state="attached")
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / name), full_page=full)
             print(f"wrote docs/{name}")

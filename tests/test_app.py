@@ -5,21 +5,30 @@ import re
 from pathlib import Path
 
 import pytest
+from page_names import S
 from PIL import Image
+
+from timeline.contract import ROLES
 
 pytestmark = pytest.mark.browser
 
-CHART_POINTS = "#timeline-chart .scatterlayer .point"
+CHART_POINTS = S("#$CHART .scatterlayer .point")
 
 
-PENDING = "() => document.documentElement.classList.contains('view-pending')"
+PENDING = S("() => document.documentElement.classList.contains('$PENDING')")
+# The figure on screen draws the view in the address (its layout.meta names the view).
+VIEW_DRAWN = S("""() => {
+    const gd = document.querySelector('#$CHART .js-plotly-plot');
+    const meta = gd && gd.layout && gd.layout.meta;
+    return !!(meta && meta['$META_VIEW'] === location.search);
+}""")
 
 
 def _open(page, live_app, query=""):
     page.goto(live_app.url + "/" + query)
     page.wait_for_selector(CHART_POINTS, state="attached", timeout=30_000)
     page.wait_for_function(
-        "() => (document.querySelector('#result-count')?.textContent || '').length > 0"
+        S("() => (document.querySelector('#$COUNT')?.textContent || '').length > 0")
     )
     # A link's own view has been drawn once the page stops dimming the default one.
     page.wait_for_function(f"() => !({PENDING})()", timeout=30_000)
@@ -27,27 +36,40 @@ def _open(page, live_app, query=""):
 
 def _chart_ids(page):
     return set(
-        page.evaluate("""() => {
-        const gd = document.getElementById('timeline-chart').querySelector('.js-plotly-plot');
-        return gd.data.filter(t => t.meta && t.meta.role === 'events')
+        page.evaluate(
+            S("""() => {
+        const gd = document.getElementById('$CHART').querySelector('.js-plotly-plot');
+        return gd.data.filter(t => t.meta && t.meta['$META_ROLE'] === '$ROLE_EVENTS')
                       .flatMap(t => t.customdata || []);
     }""")
+        )
     )
 
 
-def _grid_ids(page):
-    page.wait_for_selector("#event-grid", timeout=30_000)  # the list is drawn after the chart
-    page.wait_for_timeout(300)
-    # Every row the list holds, from the grid itself: it draws only the rows in view, so a long
-    # list has rows that are not (yet) in the page.
-    return set(
-        page.evaluate("""async () => {
-            const api = await dash_ag_grid.getApiAsync('event-grid');
-            const ids = [];
-            api.forEachNodeAfterFilterAndSort(node => ids.push(node.id));
-            return ids;
-        }""")
+def _wait_for_view(page):
+    """Until the address and the chart agree: the view asked for is the view drawn."""
+    page.wait_for_function(VIEW_DRAWN, timeout=30_000)
+
+
+# Every row the list holds, from the grid itself: it draws only the rows in view, so a long
+# list has rows that are not (yet) in the page.
+GRID_IDS = S("""() => {
+    const api = window.dash_ag_grid && dash_ag_grid.getApi('$GRID');
+    const ids = [];
+    if (api) { api.forEachNodeAfterFilterAndSort(node => ids.push(node.id)); }
+    return ids.sort();
+}""")
+
+
+def _grid_ids(page, expected):
+    """The list's row ids, once they are ``expected`` (a wrong list times out, failing)."""
+    page.wait_for_selector(S("#$GRID"), timeout=30_000)  # the list is drawn after the chart
+    page.wait_for_function(
+        f"want => JSON.stringify(({GRID_IDS})()) === JSON.stringify(want)",
+        arg=sorted(expected),
+        timeout=10_000,
     )
+    return set(page.evaluate(GRID_IDS))
 
 
 def test_page_loads_with_every_event_and_no_console_errors(page, live_app, dataset):
@@ -60,7 +82,7 @@ def test_page_loads_with_every_event_and_no_console_errors(page, live_app, datas
     events = dataset.events[dataset.events["kind"] == "event"]
     assert _chart_ids(page) == set(events["id"])
     assert page.inner_text("h1") == dataset.info.title
-    assert f"Showing {len(events)} of {len(events)} events" in page.inner_text("#result-count")
+    assert f"Showing {len(events)} of {len(events)} events" in page.inner_text(S("#$COUNT"))
     assert page.console_errors == []
 
 
@@ -69,18 +91,20 @@ def test_one_theme_leaves_only_its_events_on_chart_and_list(page, live_app, data
     # Untick every theme but Nuclear.
     for theme in dataset.themes:
         if theme != "nuclear":
-            page.locator(f"#theme-filter input[value='{theme}']").uncheck()
+            page.locator(S(f"#$THEMES input[value='{theme}']")).uncheck()
     everything = f"Showing {(dataset.events['kind'] == 'event').sum()} "
     page.wait_for_function(
-        "() => /Showing \\d+ of/.test((document.querySelector('#result-count')?.textContent || ''))"
-        " && !(document.querySelector('#result-count')?.textContent || '')"
-        f".startsWith('{everything}')"
+        S(
+            "() => /Showing \\d+ of/.test((document.querySelector('#$COUNT')?.textContent || ''))"
+            " && !(document.querySelector('#$COUNT')?.textContent || '')"
+            f".startsWith('{everything}')"
+        )
     )
-    page.wait_for_timeout(800)
+    _wait_for_view(page)
     events = dataset.events[dataset.events["kind"] == "event"]
     nuclear = events[events["themes"].map(lambda t: "nuclear" in t)]
     assert _chart_ids(page) == set(nuclear["id"])
-    assert _grid_ids(page) == set(nuclear["id"])
+    assert _grid_ids(page, nuclear["id"]) == set(nuclear["id"])
     assert "themes=nuclear" in page.url
 
 
@@ -92,17 +116,18 @@ def test_a_theme_click_hides_its_traces_in_the_browser_before_the_server_answers
         re.compile(r".*/_dash-update-component(\?.*)?$"),
         lambda route: blocked.append(route.request.url) or route.abort(),
     )
-    looks = """theme => document.querySelector('#timeline-chart .js-plotly-plot').data
-        .filter(t => t.meta && t.meta.theme === theme)
-        .map(t => [t.meta.role, t.opacity === undefined ? 1 : t.opacity, t.hoverinfo || 'all'])"""
+    looks = S("""theme => document.querySelector('#$CHART .js-plotly-plot').data
+        .filter(t => t.meta && t.meta['$META_THEME'] === theme)
+        .map(t => [t.meta['$META_ROLE'], t.opacity === undefined ? 1 : t.opacity,
+                   t.hoverinfo || 'all'])""")
     before = page.evaluate(looks, "china")
-    assert before and dict((r, o) for r, o, _ in before)["events"] == 1
+    assert before and dict((r, o) for r, o, _ in before)[ROLES.EVENTS] == 1
     other = page.evaluate(looks, "nuclear")
-    page.locator("#theme-filter input[value='china']").uncheck()
+    page.locator(S("#$THEMES input[value='china']")).uncheck()
     page.wait_for_function(f"() => ({looks})('china').every(t => t[1] === 0)", timeout=5_000)
     assert all(hover == "skip" for _, _, hover in page.evaluate(looks, "china"))
     assert page.evaluate(looks, "nuclear") == other
-    page.locator("#theme-filter input[value='china']").check()
+    page.locator(S("#$THEMES input[value='china']")).check()
     page.wait_for_function(f"() => ({looks})('china').every(t => t[1] > 0)", timeout=5_000)
     assert page.evaluate(looks, "china") == before
     assert blocked, "the server was asked for nothing: the test would prove nothing"
@@ -110,79 +135,93 @@ def test_a_theme_click_hides_its_traces_in_the_browser_before_the_server_answers
 
 def test_search_narrows_chart_and_list(page, live_app, dataset):
     _open(page, live_app)
-    page.fill("#text-search", "Abbottabad")
+    page.fill(S("#$SEARCH"), "Abbottabad")
     everything = f"Showing {(dataset.events['kind'] == 'event').sum()} "
     page.wait_for_function(
-        "() => !(document.querySelector('#result-count')?.textContent || '')"
-        f".startsWith('{everything}')",
+        S(
+            "() => !(document.querySelector('#$COUNT')?.textContent || '')"
+            f".startsWith('{everything}')"
+        ),
         timeout=10_000,
     )
-    page.wait_for_timeout(800)
+    _wait_for_view(page)
     ids = _chart_ids(page)
     assert "2011-abbottabad-raid" in ids
     assert len(ids) < 6
-    assert _grid_ids(page) == ids
+    assert _grid_ids(page, ids) == ids
     assert "q=Abbottabad" in page.url
 
 
 def test_clicking_an_event_in_the_list_shows_its_commentary(page, live_app):
     _open(page, live_app, "?from=2011&to=2011")
-    page.locator("#event-grid .ag-row[row-id='2011-salala-incident'] .ag-cell").first.click()
-    page.wait_for_selector("#event-detail blockquote.author", timeout=10_000)
-    detail = page.inner_text("#event-detail")
+    page.locator(S("#$GRID .ag-row[row-id='2011-salala-incident'] .ag-cell")).first.click()
+    page.wait_for_selector(S("#$DETAIL blockquote.author"), timeout=10_000)
+    detail = page.inner_text(S("#$DETAIL"))
     assert "Salalah post" in detail
     assert "Brigadier Saleem Qamar Butt" in detail
     assert "event=2011-salala-incident" in page.url
 
 
-def test_clicking_an_event_on_the_chart_shows_it(page, live_app):
+def test_clicking_an_event_on_the_chart_shows_it(page, live_app, dataset):
     _open(page, live_app, "?themes=nuclear")
-    page.wait_for_timeout(500)
     # Plotly listens on its drag layer, so click where the marker is drawn, as a person would.
-    box = page.locator(
-        "#timeline-chart .cartesianlayer .xy .scatterlayer .point"
-    ).last.bounding_box()
+    box = page.locator(S("#$CHART .cartesianlayer .xy .scatterlayer .point")).last.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_selector("#event-detail .event-title", timeout=10_000)
-    assert page.inner_text("#event-detail .event-title") != ""
+    page.wait_for_function("() => location.search.includes('event=')", timeout=10_000)
+    event_id = re.search(r"event=([^&]+)", page.url).group(1)
+    assert "nuclear" in _event(dataset, event_id)["themes"]
+    page.wait_for_selector(S("#$DETAIL .event-title"), timeout=10_000)
+    assert page.inner_text(S("#$DETAIL .event-title")) == _event(dataset, event_id)["title"]
 
 
-def test_url_restores_filters_and_selection(page, live_app):
+def _event(dataset, event_id):
+    return dataset.events.set_index("id").loc[event_id]
+
+
+def test_url_restores_filters_and_selection(page, live_app, dataset):
     _open(
         page, live_app, "?themes=security,afghanistan&from=2001&to=2021&event=2011-abbottabad-raid"
     )
-    page.wait_for_selector("#event-detail .event-title")
-    assert page.inner_text(
-        "#event-detail .event-title"
-    ) == "US raid in Abbottabad kills Osama bin Laden" or "Abbottabad" in page.inner_text(
-        "#event-detail .event-title"
-    )
-    checked = page.eval_on_selector_all(
-        "#theme-filter input:checked", "els => els.map(e => e.value)"
-    )
+    page.wait_for_selector(S("#$DETAIL .event-title"))
+    title = _event(dataset, "2011-abbottabad-raid")["title"]
+    assert "Abbottabad" in title
+    assert page.inner_text(S("#$DETAIL .event-title")) == title
+    checked = page.eval_on_selector_all(S("#$THEMES input:checked"), "els => els.map(e => e.value)")
     assert sorted(checked) == ["afghanistan", "security"]
-    assert "2 May 2011" in page.inner_text("#event-detail .when")
+    assert "2 May 2011" in page.inner_text(S("#$DETAIL .when"))
     ids = _chart_ids(page)
     assert ids and all(i[:4].isdigit() and 2000 <= int(i[:4]) <= 2021 for i in ids)
     # The list, drawn after the chart, shows the link's view, not the default one.
-    assert _grid_ids(page) == ids
+    assert _grid_ids(page, ids) == ids
 
 
 def test_a_shared_link_dims_the_default_view_until_its_own_is_drawn(page, live_app, dataset):
     china = dataset.events[dataset.events["themes"].map(lambda t: "china" in t)]
+    events = dataset.events[dataset.events["kind"] == "event"]
+    # The server's answers are held back, so the default view is surely on screen first.
+    held = []
+    updates = re.compile(r".*/_dash-update-component(\?.*)?$")
+
+    def hold(route):
+        held.append(route)
+
+    page.route(updates, hold)
     page.goto(live_app.url + "/?themes=china")
     page.wait_for_selector(CHART_POINTS, state="attached", timeout=30_000)
-    shown, pending = page.evaluate(f"""() => [
-        document.querySelector('#timeline-chart .js-plotly-plot').data
-            .filter(t => t.meta && t.meta.role === 'events').flatMap(t => t.customdata || []),
-        ({PENDING})()]""")
-    if set(shown) != set(china["id"]):
-        assert pending, "the default view was shown undimmed for a link to another view"
+    assert _chart_ids(page) == set(events["id"])  # the default view…
+    assert page.evaluate(PENDING), "the default view was shown undimmed for a link to another view"
+    assert float(page.eval_on_selector(".chart-box", "e => getComputedStyle(e).opacity")) < 1
+    assert held, "the page asked the server for its view"
+    for route in held:
+        route.continue_()
+    page.unroute(updates, hold)  # it lets through any request held since
     page.wait_for_function(f"() => !({PENDING})()", timeout=30_000)
     assert _chart_ids(page) == set(china["id"])
-    page.wait_for_timeout(300)  # the fade
-    assert page.eval_on_selector(".chart-box", "e => getComputedStyle(e).opacity") == "1"
+    # Once the fade is over, the view is shown in full.
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.chart-box')).opacity === '1'"
+    )
 
 
 def test_back_to_the_bare_address_restores_the_default_view(page, live_app, dataset):
@@ -190,21 +229,25 @@ def test_back_to_the_bare_address_restores_the_default_view(page, live_app, data
     events = dataset.events[dataset.events["kind"] == "event"]
     # A theme some event has alone, so unticking it changes the count.
     theme = next(t for t in dataset.themes if (t,) in set(map(tuple, events["themes"])))
-    page.locator(f"#theme-filter input[value='{theme}']").uncheck()
+    page.locator(S(f"#$THEMES input[value='{theme}']")).uncheck()
     page.wait_for_function("() => location.search.includes('themes=')")
     page.wait_for_function(
-        "() => !(document.querySelector('#result-count')?.textContent || '')"
-        f".startsWith('Showing {len(events)} of')"
+        S(
+            "() => !(document.querySelector('#$COUNT')?.textContent || '')"
+            f".startsWith('Showing {len(events)} of')"
+        )
     )
     page.go_back()
     page.wait_for_function("() => location.search === ''")
     page.wait_for_function(
-        "() => (document.querySelector('#result-count')?.textContent || '')"
-        f".startsWith('Showing {len(events)} of')"
+        S(
+            "() => (document.querySelector('#$COUNT')?.textContent || '')"
+            f".startsWith('Showing {len(events)} of')"
+        )
     )
-    checked = page.eval_on_selector_all("#theme-filter input:checked", "els => els.length")
+    checked = page.eval_on_selector_all(S("#$THEMES input:checked"), "els => els.length")
     assert checked == len(dataset.themes)
-    page.wait_for_timeout(300)
+    _wait_for_view(page)
     assert _chart_ids(page) == set(events["id"])
 
 
@@ -218,31 +261,29 @@ def test_links_that_need_no_redraw_are_not_left_dimmed(page, live_app, dataset, 
 
 def test_bad_url_shows_a_note_not_an_error(page, live_app):
     _open(page, live_app, "?themes=bogus&from=banana&event=%3Cscript%3E")
-    notes = page.inner_text("#url-notes")
+    notes = page.inner_text(S("#$NOTES"))
     assert "bogus" in notes and "banana" in notes
     assert page.console_errors == []
 
 
 def test_export_button_downloads_the_current_view(page, live_app):
     _open(page, live_app, "?themes=security&from=2001&to=2021")
-    page.locator("#export-preset").click()
+    page.locator(S("#$EXPORT_PRESET")).click()
     page.get_by_text("square (1080×1080)").click()
     with page.expect_download(timeout=60_000) as info:
-        page.click("#export-button")
+        page.click(S("#$EXPORT_BUTTON"))
     download = info.value
     assert download.suggested_filename == "pakistan-us_security_2001-2021.png"
     image = Image.open(io.BytesIO(Path(download.path()).read_bytes()))
     assert image.size == (1080, 1080)
 
 
-def test_camera_button_uses_the_export_size_and_name(page, live_app):
+def test_the_chart_has_no_camera_button(page, live_app):
+    # It saved a different, worse picture than "Export image" under the same name.
     _open(page, live_app, "?themes=china")
-    page.hover("#timeline-chart .nsewdrag")
-    with page.expect_download(timeout=30_000) as info:
-        page.click("#timeline-chart .modebar-btn[data-title='Download plot as a PNG']")
-    download = info.value
-    assert download.suggested_filename == "pakistan-us_china.png"
-    assert Image.open(download.path()).size == (1920, 1080)
+    page.hover(S("#$CHART .nsewdrag"))
+    page.wait_for_selector(S("#$CHART .modebar-btn[data-title='Zoom in']"), timeout=10_000)
+    assert page.locator(S("#$CHART .modebar-btn[data-title*='PNG']")).count() == 0
 
 
 def test_phone_width_stacks_the_page(browser, live_app):
@@ -258,16 +299,75 @@ def test_phone_width_stacks_the_page(browser, live_app):
 def test_text_in_the_page_is_never_markup(page, live_app):
     page.goto(live_app.url + "/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
     page.wait_for_function(
-        "() => /No events/.test((document.querySelector('#result-count')?.textContent || ''))"
+        S("() => /No events/.test((document.querySelector('#$COUNT')?.textContent || ''))")
     )
     assert page.locator("img[src='x']").count() == 0
-    assert re.search(r"No events match", page.inner_text("#result-count"))
+    assert re.search(r"No events match", page.inner_text(S("#$COUNT")))
 
 
 def test_the_list_works_from_the_keyboard(page, live_app):
     _open(page, live_app, "?q=Kissinger")
-    page.locator("#event-grid .ag-row[row-id='1971-kissinger-secret-trip'] .ag-cell").first.focus()
+    page.locator(S("#$GRID .ag-row[row-id='1971-kissinger-secret-trip'] .ag-cell")).first.focus()
     page.keyboard.press("Space")
-    page.wait_for_selector("#event-detail .event-title", timeout=10_000)
-    assert "Kissinger" in page.inner_text("#event-detail .event-title")
-    assert "diplomatic bridge" in page.inner_text("#event-detail blockquote.author")
+    page.wait_for_selector(S("#$DETAIL .event-title"), timeout=10_000)
+    assert "Kissinger" in page.inner_text(S("#$DETAIL .event-title"))
+    assert "diplomatic bridge" in page.inner_text(S("#$DETAIL blockquote.author"))
+
+
+CALLOUTS = S("""() => document.querySelector('#$CHART .js-plotly-plot').layout.annotations
+    .map(a => a.name || '').filter(n => n.startsWith('callout:'))""")
+
+
+def test_a_pinned_callout_is_in_the_link_and_survives_a_reload(page, live_app):
+    salala = "2011-salala-incident"
+    _open(page, live_app, "?from=2011&to=2011&callouts=pinned")
+    assert page.evaluate(CALLOUTS) == []  # pinned only, and nothing pinned yet
+    page.locator(S(f"#$GRID .ag-row[row-id='{salala}'] .ag-cell")).first.click()
+    page.click(S("#$PIN_BUTTON:has-text('Pin as callout')"))
+    page.wait_for_function(f"() => location.search.includes('pins={salala}')")
+    _wait_for_view(page)
+    assert page.evaluate(CALLOUTS) == [f"callout:{salala}"]
+    _open(page, live_app, page.url.removeprefix(live_app.url + "/"))  # opened anew
+    assert f"pins={salala}" in page.url
+    assert page.evaluate(CALLOUTS) == [f"callout:{salala}"]
+    assert page.inner_text(S("#$PIN_BUTTON")) == "Unpin"
+    page.click(S("#$PIN_BUTTON"))
+    page.wait_for_function("() => !location.search.includes('pins=')")
+    _wait_for_view(page)
+    assert page.evaluate(CALLOUTS) == []
+
+
+def test_callouts_none_draws_no_callout(page, live_app):
+    _open(page, live_app)
+    assert page.evaluate(CALLOUTS), "the full view has callouts to remove"
+    page.locator(S("#$CALLOUTS input[value='none']")).check()
+    page.wait_for_function("() => location.search.includes('callouts=none')")
+    _wait_for_view(page)
+    assert page.evaluate(CALLOUTS) == []
+
+
+def test_a_drag_zoom_is_in_the_link_and_in_the_export(page, live_app):
+    _open(page, live_app)
+    drag = page.locator(S("#$CHART .nsewdrag")).first.bounding_box()
+    y = drag["y"] + drag["height"] / 2
+    page.mouse.move(drag["x"] + drag["width"] * 0.70, y)
+    page.mouse.down()
+    page.mouse.move(drag["x"] + drag["width"] * 0.80, y, steps=5)
+    page.mouse.move(drag["x"] + drag["width"] * 0.90, y, steps=5)
+    page.mouse.up()
+    page.wait_for_function("() => location.search.includes('zoom=')")
+    _wait_for_view(page)
+    zoom = re.search(r"zoom=(\d{4})-\d\d-\d\d%2C(\d{4})-\d\d-\d\d", page.url)
+    y0, y1 = int(zoom.group(1)), int(zoom.group(2))
+    assert 1947 < y0 < y1 <= 2022
+    page.locator(S("#$EXPORT_FORMAT input[value='svg']")).check()
+    with page.expect_download(timeout=60_000) as info:
+        page.click(S("#$EXPORT_BUTTON"))
+    svg = Path(info.value.path()).read_text(encoding="utf-8")
+    assert f"Pakistan–US relations, {y0}–{y1}" in svg
+    # The link keeps the zoom: opened anew, the chart shows the same dates.
+    _open(page, live_app, page.url.removeprefix(live_app.url + "/"))
+    shown = page.evaluate(
+        S("() => document.querySelector('#$CHART .js-plotly-plot').layout.xaxis.range")
+    )
+    assert str(shown[0]).startswith(str(y0)) and str(shown[1]).startswith(str(y1))

@@ -85,3 +85,47 @@ def test_serve_listens_on_loopback_without_debug_by_default(monkeypatch):
     params = {p.name: p for p in cli.commands["serve"].params}
     assert params["host"].default() == "127.0.0.1"
     assert params["debug"].default is False
+
+
+def _export_svg(tmp_path, *args):
+    out = tmp_path / "view.svg"
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "svg", "--from", "2001", "--to", "2021", "-o", str(out), *args]
+    )
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_export_pin_gives_the_event_a_callout(tmp_path):
+    unpinned = _export_svg(tmp_path, "--callouts", "pinned")
+    pinned = _export_svg(tmp_path, "--callouts", "pinned", "--pin", "2011-abbottabad-raid")
+    assert "Abbottabad" not in unpinned
+    assert "Abbottabad" in pinned
+
+
+def test_export_callouts_none_draws_no_callout(tmp_path):
+    auto = _export_svg(tmp_path)
+    none = _export_svg(tmp_path, "--callouts", "none")
+    assert none.count('<g class="annotation"') < auto.count('<g class="annotation"')
+
+
+def test_export_title_states_the_years_unless_given(tmp_path):
+    assert "Pakistan–US relations, 2001–2021" in _export_svg(tmp_path)
+    typed = _export_svg(tmp_path, "--title", "Two decades & a war", "--subtitle", "Briefing")
+    assert "Two decades &amp; a war" in typed and "Briefing" in typed
+    assert "Pakistan–US relations, 2001–2021" not in typed
+
+
+def test_export_dark_style_is_a_dark_slide(tmp_path):
+    light = _export_svg(tmp_path)
+    dark = _export_svg(tmp_path, "--style", "dark")
+    assert dark != light
+
+
+def test_export_unknown_pin_is_a_usage_error(tmp_path):
+    out = tmp_path / "x.png"
+    result = CliRunner().invoke(cli, ["export", "--pin", "no-such-event", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "--pin 'no-such-event': no event has this id" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()

@@ -87,3 +87,34 @@ def test_description_and_file_name(dataset):
     assert describe_filter(dataset, flt) == "Security, Afghanistan · 2001–2021"
     assert filter_slug(dataset, flt) == "pakistan-us_security-afghanistan_2001-2021"
     assert describe_filter(dataset, EventFilter()) == "All themes"
+
+
+def test_presenter_choices_round_trip_through_the_url(dataset):
+    state = ViewState(
+        EventFilter(("security",)),
+        pins=("2011-salala-incident", "2011-abbottabad-raid"),
+        callouts="pinned",
+        zoom=("1998-05-01", "2011-12-31"),
+    )
+    query = filter_to_query(state)
+    assert "pins=2011-salala-incident%2C2011-abbottabad-raid" in query
+    assert "callouts=pinned" in query and "zoom=1998-05-01%2C2011-12-31" in query
+    assert filter_from_query(dataset, query) == state
+    # The default callout mode and no zoom leave the link as it was.
+    assert filter_to_query(ViewState(EventFilter(("security",)))) == "?themes=security"
+
+
+def test_bad_presenter_choices_are_dropped_with_notes(dataset):
+    state = filter_from_query(
+        dataset, "?pins=2011-salala-incident,nope&callouts=loud&zoom=2011-13-45,banana"
+    )
+    assert state.pins == ("2011-salala-incident",)
+    assert state.callouts == "auto"
+    assert state.zoom == ()
+    text = " ".join(state.notes)
+    assert "'nope'" in text and "callouts='loud'" in text and "zoom=" in text
+
+
+def test_a_reversed_zoom_is_put_in_order(dataset):
+    state = filter_from_query(dataset, "?zoom=2011-12-31,1998-05-01")
+    assert state.zoom == ("1998-05-01", "2011-12-31") and state.notes == ()

@@ -2,6 +2,7 @@
 
 import pytest
 from conftest import LiveServer
+from page_names import S
 
 from timeline.data import load_dataset
 from timeline.export import ImageSpec
@@ -50,17 +51,23 @@ def test_markup_in_the_data_is_shown_as_text(browser, hostile_dataset, engine):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
         page.goto(server.url + "/?event=evil-1")
-        page.wait_for_selector("#event-detail .event-title", timeout=30_000)
-        assert page.inner_text("#event-detail .event-title") == SCRIPT
-        detail = page.inner_text("#event-detail")
+        page.wait_for_selector(S("#$DETAIL .event-title"), timeout=30_000)
+        assert page.inner_text(S("#$DETAIL .event-title")) == SCRIPT
+        detail = page.inner_text(S("#$DETAIL"))
         assert IMG in detail and MARKDOWN in detail
-        assert page.inner_text("#event-detail blockquote.cited").startswith(SCRIPT)
-        assert page.locator("#event-detail a[href^='javascript']").count() == 0
+        assert page.inner_text(S("#$DETAIL blockquote.cited")).startswith(SCRIPT)
+        assert page.locator(S("#$DETAIL a[href^='javascript']")).count() == 0
         assert page.locator("img[src='x']").count() == 0
-        page.wait_for_selector("#event-grid .ag-row", timeout=30_000)  # drawn after the chart
-        grid_text = page.inner_text("#event-grid")
+        page.wait_for_selector(S("#$GRID .ag-row"), timeout=30_000)  # drawn after the chart
+        grid_text = page.inner_text(S("#$GRID"))
         assert SCRIPT in grid_text
-        page.wait_for_timeout(500)
+        # Everything is drawn (chart, list, panel): any script the data smuggled in has run.
+        page.wait_for_function(
+            S(
+                "() => document.querySelector('#$CHART .js-plotly-plot')?.layout?.meta"
+                "?.['$META_VIEW'] === location.search"
+            )
+        )
         assert page.evaluate("window.__pwned") is None
         assert dialogs == []
     finally:

@@ -15,20 +15,19 @@ import pytest
 import requests
 from PIL import Image
 
+from timeline import ids
 from timeline.export import ExportEngine, ExportError, ImageSpec
 from timeline.filters import EventFilter
-from timeline.views import export_view
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from dash_requests import (
+from timeline.probe import (
     callback_output,
+    chromium_processes,
     downloaded_file,
     export_csv_payload,
     export_payload,
     post,
     update_view_payload,
 )
-from processes import chromium_processes
+from timeline.views import export_view
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,7 +146,7 @@ def test_gunicorn_serves_filters_and_exports(gunicorn_app):
     with requests.Session() as s:
         answer = post(s, url, update_view_payload(["nuclear"], [1947, 2022], ""))
         assert answer.status_code == 200
-        rows = answer.json()["response"]["event-rows"]["data"]
+        rows = answer.json()["response"][ids.GRID_ROWS]["data"]
         assert rows and all("Nuclear" in r["themes"] for r in rows)
         answer = post(s, url, export_payload("png", "square", ["china"], [1947, 2022]))
         name, data = downloaded_file(answer)
@@ -173,14 +172,14 @@ def test_hostile_requests_get_a_handled_answer(gunicorn_app, themes, years, quer
         answer = post(s, url, update_view_payload(themes, years, query, selected="<script>"))
     assert answer.status_code == 200, answer.text[:500]
     assert "Traceback" not in answer.text
-    assert "result-count" in answer.json()["response"]
+    assert ids.COUNT in answer.json()["response"]
 
 
 def test_the_source_csv_is_never_modified(gunicorn_app):
     url, data, digest, _ = gunicorn_app
     with requests.Session() as s:
         post(s, url, update_view_payload(["security"], [2001, 2011], "raid"))
-        output = callback_output(url, "export-csv-button.n_clicks")
+        output = callback_output(url, f"{ids.EXPORT_CSV}.n_clicks")
         answer = post(s, url, export_csv_payload(output, ["security"], [2001, 2011], "raid"))
         name, text = downloaded_file(answer)
     assert name == "pakistan-us_security_2001-2011_raid.csv"

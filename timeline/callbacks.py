@@ -1,6 +1,12 @@
 """Dash callbacks: unpack what the browser sent, call the library, return components.
 
-Everything the browser sends is checked here first (``controls_to_filter``): a request is data
+Each concern is a plain function a test can call with arguments (``sync_url``,
+``render_view``, ``toggle_pin``, ``export_image``…) and returns a dict keyed like its outputs.
+``view_controls`` and friends are the one definition of what each callback reads and writes:
+``webapp`` wires the functions to the page with them, and ``timeline.probe`` builds the
+requests a page would send from them.
+
+Everything the browser sends is checked here first (``controls_to_state``): a request is data
 from outside, whatever the page would normally send.
 """
 
@@ -8,49 +14,104 @@ from __future__ import annotations
 
 import logging
 
-from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from timeline import ids
-from timeline.chart import FigureStyle
+from timeline.chart import CALLOUT_MODES, STYLES
 from timeline.data import Dataset
 from timeline.export import ExportEngine, ExportError, ImageSpec
 from timeline.filters import (
     EventFilter,
     ViewState,
     clean_filter,
-    filter_events,
+    clean_pins,
+    clean_zoom,
     filter_from_query,
-    filter_mask,
-    filter_slug,
     filter_to_query,
-)
-from timeline.layout import (
-    CHART_CONFIG,
-    GRID_ROW_LIMIT,
-    ViewParts,
-    detail_panel,
-    detail_placeholder,
-    grid_rows,
-    theme_options,
     year_bounds,
+    zoom_range,
 )
-from timeline.views import build_view_figure, export_view, export_view_csv
+from timeline.layout import theme_options
+from timeline.panels import detail_panel, detail_placeholder
+from timeline.views import build_view, export_view, export_view_csv, view_title
 
 log = logging.getLogger(__name__)
-# Callouts are laid out for a chart this wide; wider screens only spread them further apart.
-APP_STYLE = FigureStyle(width=1000, height=600)
-NO_THEMES = "__none__"
 
 
-def controls_to_filter(dataset: Dataset, themes, years, query) -> EventFilter:
-    """A filter from the controls' values, whatever shape they arrive in."""
+def view_controls(dependency=Input) -> dict:
+    """The page's controls that make a view, as ``Input``s or ``State``s of a callback."""
+    return {
+        "themes": dependency(ids.THEMES, "value"),
+        "years": dependency(ids.YEARS, "value"),
+        "query": dependency(ids.SEARCH, "value"),
+        "selected": dependency(ids.SELECTED, "data"),
+        "pins": dependency(ids.PINS, "data"),
+        "callouts": dependency(ids.CALLOUTS, "value"),
+        "zoom": dependency(ids.ZOOM, "data"),  # [] or two ISO dates
+    }
+
+
+def view_outputs() -> dict:
+    return {
+        "figure": Output(ids.CHART, "figure"),
+        "rows": Output(ids.GRID_ROWS, "data"),
+        "count": Output(ids.COUNT, "children"),
+        "theme_options": Output(ids.THEMES, "options"),
+        "title": Output(ids.EXPORT_TITLE, "placeholder"),
+        "subtitle": Output(ids.EXPORT_SUBTITLE, "placeholder"),
+        "file_name": Output(ids.EXPORT_NAME, "children"),
+    }
+
+
+def url_outputs() -> dict:
+    return {
+        "search": Output(ids.URL, "search"),
+        "themes": Output(ids.THEMES, "value"),
+        "years": Output(ids.YEARS, "value"),
+        "query": Output(ids.SEARCH, "value"),
+        "selected": Output(ids.SELECTED, "data"),
+        "pins": Output(ids.PINS, "data"),
+        "callouts": Output(ids.CALLOUTS, "value"),
+        "zoom": Output(ids.ZOOM, "data"),
+        "notes": Output(ids.NOTES, "children"),
+        "pending": Output(ids.VIEW_PENDING, "data"),
+    }
+
+
+def export_options() -> dict:
+    """The export panel's choices, as ``State``s."""
+    return {
+        "fmt": State(ids.EXPORT_FORMAT, "value"),
+        "preset": State(ids.EXPORT_PRESET, "value"),
+        "width": State(ids.EXPORT_WIDTH, "value"),
+        "height": State(ids.EXPORT_HEIGHT, "value"),
+        "scale": State(ids.EXPORT_SCALE, "value"),
+        "background": State(ids.EXPORT_BACKGROUND, "value"),
+        "style": State(ids.EXPORT_STYLE, "value"),
+        "title": State(ids.EXPORT_TITLE, "value"),
+        "subtitle": State(ids.EXPORT_SUBTITLE, "value"),
+    }
+
+
+def download_outputs(allow_duplicate: bool = False) -> dict:
+    return {
+        "download": Output(ids.DOWNLOAD, "data", allow_duplicate=allow_duplicate),
+        "status": Output(ids.EXPORT_STATUS, "children", allow_duplicate=allow_duplicate),
+    }
+
+
+def controls_to_state(
+    dataset: Dataset, *, themes, years, query, selected="", pins=(), callouts="auto", zoom=None
+) -> ViewState:
+    """A view state from the controls' values, whatever shape they arrive in."""
     lo, hi = year_bounds(dataset)
+    no_themes = False
+    theme_tuple: tuple[str, ...] = ()
     if isinstance(themes, list):
-        chosen = [t for t in themes[: len(dataset.themes) * 4] if isinstance(t, str)]
-        chosen = [t for t in dataset.themes if t in chosen]
-        theme_tuple = () if len(chosen) == len(dataset.themes) else tuple(chosen) or (NO_THEMES,)
-    else:
-        theme_tuple = ()
+        chosen = {t for t in themes[: len(dataset.themes) * 4] if isinstance(t, str)}
+        ticked = tuple(t for t in dataset.themes if t in chosen)
+        no_themes = not ticked
+        theme_tuple = () if len(ticked) == len(dataset.themes) else ticked
     date_from = date_to = ""
     if isinstance(years, list | tuple) and len(years) == 2:
         try:
@@ -63,280 +124,170 @@ def controls_to_filter(dataset: Dataset, themes, years, query) -> EventFilter:
             date_to = str(y1)
     text = query if isinstance(query, str) else ""
     flt, _ = clean_filter(dataset, EventFilter((), date_from, date_to, text[:10_000]))
-    return EventFilter(theme_tuple, flt.date_from, flt.date_to, flt.query)
+    return ViewState(
+        EventFilter(theme_tuple, flt.date_from, flt.date_to, flt.query),
+        event=selected if isinstance(selected, str) and selected in dataset.event_ids else "",
+        pins=clean_pins(dataset, pins if isinstance(pins, list | tuple) else ())[0],
+        callouts=callouts if callouts in CALLOUT_MODES else "auto",
+        zoom=clean_zoom(zoom if isinstance(zoom, list | tuple) else ())[0],
+        no_themes=no_themes,
+    )
 
 
-def filter_to_controls(dataset: Dataset, flt: EventFilter) -> tuple[list, list, str]:
+def state_to_controls(dataset: Dataset, state: ViewState) -> dict:
+    """The controls' values that show ``state``."""
     lo, hi = year_bounds(dataset)
-    themes = list(flt.themes) or list(dataset.themes)
+    flt = state.filter
     y0 = int(flt.date_from[:4]) if flt.date_from[:4].isdigit() else lo
     y1 = int(flt.date_to[:4]) if flt.date_to[:4].isdigit() else hi
-    return themes, [max(lo, min(y0, hi)), max(lo, min(y1, hi))], flt.query
-
-
-def _notes(notes) -> list:
-    return [html.P(n, className="note") for n in notes]
-
-
-def render_view(
-    dataset: Dataset,
-    themes,
-    years,
-    query,
-    selected,
-    preset=None,
-    width=None,
-    height=None,
-    scale=1,
-    config=None,
-) -> ViewParts:
-    """Everything a filter change sends back: figure, list rows, count, theme options, config.
-
-    The camera button's file name follows the filters, so its config travels with the figure
-    and the two can never arrive out of step.
-    """
-    flt = controls_to_filter(dataset, themes, years, query)
-    selected = selected if isinstance(selected, str) else ""
-    events = filter_events(dataset, flt)
-    fig = build_view_figure(
-        dataset, flt, style=APP_STYLE, selected=selected, events=events, as_dict=True
-    )
-    ignoring_themes = filter_mask(dataset, EventFilter((), *_dates_and_query(flt)))
-    options = theme_options(dataset, dataset.theme_counts(ignoring_themes))
-    n = int(events["kind"].eq("event").sum())
-    total = int(dataset.events["kind"].eq("event").sum())
-    if NO_THEMES in flt.themes:
-        count = "No theme chosen: tick at least one theme to see events."
-    elif n == 0:
-        count = "No events match these filters. Try fewer words or a wider date range."
-    else:
-        count = f"Showing {n:,} of {total:,} events"
-        if n > GRID_ROW_LIMIT:
-            count += f" (the list holds the first {GRID_ROW_LIMIT:,}; narrow the filters)"
-    camera = _camera_config(config, dataset, flt, preset, width, height, scale)
-    # Which view this figure draws, so the page can tell when a link's view is on screen.
-    fig["layout"]["meta"] = {"view": filter_to_query(ViewState(flt, selected))}
-    return ViewParts(fig, grid_rows(events, dataset), count, options, camera)
-
-
-def first_view(dataset: Dataset) -> ViewParts:
-    """The default view, drawn into the page itself (see ``layout.build_layout``)."""
-    return render_view(dataset, list(dataset.themes), None, "", "", config=CHART_CONFIG)
-
-
-def register_callbacks(app, dataset: Dataset, engine: ExportEngine) -> None:
-    """Wire the page to ``dataset``; exports go through ``engine``."""
-    # In the browser, at once (assets/clientside.js); the server's redraw follows.
-    app.clientside_callback(
-        ClientsideFunction("timeline", "hideThemes"),
-        Output(ids.THEME_PREVIEW, "data"),
-        Input(ids.THEMES, "value"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction("timeline", "showList"),
-        Output(ids.LIST_SLOT, "children"),
-        Input(ids.GRID_ROWS, "data"),
-        State(ids.GRID_SPEC, "data"),
-    )
-    # A shared link opens on the default view, dimmed (assets/clientside.js) until its own
-    # view arrives: sync_url says whether one is coming, update_view brings it.
-    app.clientside_callback(
-        ClientsideFunction("timeline", "showView"),
-        Output(ids.VIEW_SHOWN, "data"),
-        Input(ids.VIEW_PENDING, "data"),
-        Input(ids.CHART, "figure"),
-        prevent_initial_call=True,
-    )
-
-    @app.callback(
-        Output(ids.URL, "search"),
-        Output(ids.THEMES, "value"),
-        Output(ids.YEARS, "value"),
-        Output(ids.SEARCH, "value"),
-        Output(ids.SELECTED, "data"),
-        Output(ids.NOTES, "children"),
-        Output(ids.VIEW_PENDING, "data"),
-        Input(ids.URL, "search"),
-        Input(ids.THEMES, "value"),
-        Input(ids.YEARS, "value"),
-        Input(ids.SEARCH, "value"),
-        Input(ids.SELECTED, "data"),
-        Input(ids.RESET, "n_clicks"),
-    )
-    def sync_url(search, themes, years, query, selected, _reset):
-        trigger = ctx.triggered_id
-        if trigger in (None, ids.URL):
-            state = filter_from_query(dataset, search if isinstance(search, str) else "")
-            if trigger is None and state == ViewState():
-                # Opening the page on the default view, which the page already shows. (Back to
-                # the bare address later must reset the controls: that is trigger URL.)
-                return (*(no_update,) * 6, False)
-            t, y, q = filter_to_controls(dataset, state.filter)
-            return no_update, t, y, q, state.event, _notes(state.notes), True
-        if trigger == ids.RESET:
-            t, y, q = filter_to_controls(dataset, EventFilter())
-            return "", t, y, q, "", [], no_update
-        flt = controls_to_filter(dataset, themes, years, query)
-        if NO_THEMES in flt.themes:
-            flt = EventFilter((), flt.date_from, flt.date_to, flt.query)
-        event = selected if isinstance(selected, str) else ""
-        return (
-            filter_to_query(ViewState(flt, event)),
-            no_update,
-            no_update,
-            no_update,
-            no_update,
-            no_update,
-            no_update,
-        )
-
-    @app.callback(
-        Output(ids.CHART, "figure"),
-        Output(ids.GRID_ROWS, "data"),
-        Output(ids.COUNT, "children"),
-        Output(ids.THEMES, "options"),
-        Output(ids.CHART, "config"),
-        Input(ids.THEMES, "value"),
-        Input(ids.YEARS, "value"),
-        Input(ids.SEARCH, "value"),
-        Input(ids.SELECTED, "data"),
-        State(ids.EXPORT_PRESET, "value"),
-        State(ids.EXPORT_WIDTH, "value"),
-        State(ids.EXPORT_HEIGHT, "value"),
-        State(ids.EXPORT_SCALE, "value"),
-        State(ids.CHART, "config"),
-        # The page opens showing the default view; a link's filters arrive through sync_url.
-        prevent_initial_call=True,
-    )
-    def update_view(themes, years, query, selected, preset, width, height, scale, config):
-        return render_view(
-            dataset, themes, years, query, selected, preset, width, height, scale, config
-        )
-
-    @app.callback(
-        Output(ids.DETAIL, "children"),
-        Input(ids.SELECTED, "data"),
-        prevent_initial_call=True,  # the page opens with the placeholder
-    )
-    def show_detail(selected):
-        if not isinstance(selected, str) or not selected:
-            return detail_placeholder()
-        return detail_panel(dataset, selected)
-
-    @app.callback(
-        Output(ids.SELECTED, "data", allow_duplicate=True),
-        Input(ids.CHART, "clickData"),
-        Input(ids.GRID, "selectedRows"),
-        prevent_initial_call=True,
-    )
-    def select_event(click, rows):
-        if ctx.triggered_id == ids.CHART:
-            try:
-                event_id = click["points"][0]["customdata"]
-            except (KeyError, IndexError, TypeError):
-                return no_update
-        else:
-            try:
-                event_id = rows[0]["id"]
-            except (KeyError, IndexError, TypeError):
-                return no_update
-        if not isinstance(event_id, str) or event_id not in dataset.event_ids:
-            return no_update
-        return event_id
-
-    @app.callback(
-        Output(ids.CHART, "config", allow_duplicate=True),
-        Input(ids.EXPORT_PRESET, "value"),
-        Input(ids.EXPORT_WIDTH, "value"),
-        Input(ids.EXPORT_HEIGHT, "value"),
-        Input(ids.EXPORT_SCALE, "value"),
-        State(ids.THEMES, "value"),
-        State(ids.YEARS, "value"),
-        State(ids.SEARCH, "value"),
-        State(ids.CHART, "config"),
-        prevent_initial_call=True,
-    )
-    def camera_size(preset, width, height, scale, themes, years, query, config):
-        flt = controls_to_filter(dataset, themes, years, query)
-        return _camera_config(config, dataset, flt, preset, width, height, scale)
-
-    @app.callback(
-        Output(ids.DOWNLOAD, "data"),
-        Output(ids.EXPORT_STATUS, "children"),
-        Input(ids.EXPORT_BUTTON, "n_clicks"),
-        State(ids.EXPORT_FORMAT, "value"),
-        State(ids.EXPORT_PRESET, "value"),
-        State(ids.EXPORT_WIDTH, "value"),
-        State(ids.EXPORT_HEIGHT, "value"),
-        State(ids.EXPORT_SCALE, "value"),
-        State(ids.EXPORT_BACKGROUND, "value"),
-        State(ids.THEMES, "value"),
-        State(ids.YEARS, "value"),
-        State(ids.SEARCH, "value"),
-        prevent_initial_call=True,
-    )
-    def export_image(_n, fmt, preset, width, height, scale, background, themes, years, query):
-        flt = controls_to_filter(dataset, themes, years, query)
-        if NO_THEMES in flt.themes:
-            return no_update, html.P("Tick at least one theme to export.", className="error")
-        try:
-            transparent = isinstance(background, list) and "transparent" in background
-            spec = _spec(fmt, preset, width, height, scale, transparent)
-            data, name = export_view(dataset, flt, spec, engine)
-        except ExportError as exc:
-            return no_update, html.P(str(exc), className="error")
-        except Exception:
-            log.exception("export failed")
-            return no_update, html.P(
-                "The export failed unexpectedly; see the server log.", className="error"
-            )
-        return dcc.send_bytes(data, name), html.P(f"Saved {name} ({len(data) / 1024:,.0f} KB)")
-
-    @app.callback(
-        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
-        Output(ids.EXPORT_STATUS, "children", allow_duplicate=True),
-        Input(ids.EXPORT_CSV, "n_clicks"),
-        State(ids.THEMES, "value"),
-        State(ids.YEARS, "value"),
-        State(ids.SEARCH, "value"),
-        prevent_initial_call=True,
-    )
-    def export_csv(_n, themes, years, query):
-        flt = controls_to_filter(dataset, themes, years, query)
-        text, name = export_view_csv(dataset, flt)
-        return dcc.send_string(text, name), html.P(f"Saved {name}")
-
-
-def _camera_config(config, dataset: Dataset, flt: EventFilter, preset, width, height, scale):
-    """The chart's config with its camera button set to the export size and file name."""
-    try:
-        spec = _spec("png", preset, width, height, scale)
-    except ExportError:
-        spec = ImageSpec()
-    config = dict(config) if isinstance(config, dict) else {}
-    config["toImageButtonOptions"] = {
-        "format": "png",
-        "filename": filter_slug(dataset, flt),
-        "width": spec.width,
-        "height": spec.height,
-        "scale": spec.scale,
+    return {
+        "themes": list(flt.themes) or list(dataset.themes),
+        "years": [max(lo, min(y0, hi)), max(lo, min(y1, hi))],
+        "query": flt.query,
+        "selected": state.event,
+        "pins": list(state.pins),
+        "callouts": state.callouts,
+        "zoom": list(state.zoom),
     }
-    return config
 
 
-def _dates_and_query(flt: EventFilter) -> tuple[str, str, str]:
-    return flt.date_from, flt.date_to, flt.query
+def sync_url(dataset: Dataset, trigger, search, controls: dict) -> dict:
+    """Keep the address and the controls in step; only the outputs that change are returned.
+
+    ``trigger``: ``ids.URL`` when the address is read (the page opening, a link, Back; Dash 4
+    names the address as the trigger when the page opens too), None when Dash names none,
+    ``ids.RESET`` for the reset button, any other id when a control changed.
+    """
+    if trigger in (None, ids.URL):
+        state = filter_from_query(dataset, search if isinstance(search, str) else "")
+        if trigger is None and state == ViewState():
+            # The default view, which the page already shows. (Back to the bare address must
+            # reset the controls: that is trigger URL.)
+            return {"pending": False}
+        notes = [html.P(n, className="note") for n in state.notes]
+        return {**state_to_controls(dataset, state), "notes": notes, "pending": True}
+    if trigger == ids.RESET:
+        return {"search": "", **state_to_controls(dataset, ViewState()), "notes": []}
+    state = controls_to_state(dataset, **controls)
+    return {"search": filter_to_query(state)}
 
 
-def _spec(fmt, preset, width, height, scale, transparent: bool = False) -> ImageSpec:
-    fmt = fmt if isinstance(fmt, str) else "png"
-    scale = scale if isinstance(scale, int | float) else 1
-    if preset == "custom":
+def render_view(dataset: Dataset, controls: dict) -> dict:
+    """Everything a change of view sends back: figure, list rows, count, theme options, the
+    export panel's default title, subtitle and file name."""
+    view = build_view(dataset, controls_to_state(dataset, **controls))
+    return {
+        "figure": view.figure,
+        "rows": view.rows,
+        "count": view.count,
+        "theme_options": theme_options(dataset, view.theme_counts),
+        "title": view.title,
+        "subtitle": view.description,
+        "file_name": f"File: {view.file_name}",
+    }
+
+
+def show_detail(dataset: Dataset, selected, pins) -> list:
+    if not isinstance(selected, str) or selected not in dataset.event_ids:
+        return detail_placeholder()
+    return detail_panel(dataset, selected, pins if isinstance(pins, list) else ())
+
+
+def select_event(dataset: Dataset, trigger, click, rows):
+    """The event a click on the chart or a row of the list chose, or no_update."""
+    try:
+        event_id = click["points"][0]["customdata"] if trigger == ids.CHART else rows[0]["id"]
+    except (KeyError, IndexError, TypeError):
+        return no_update
+    if not isinstance(event_id, str) or event_id not in dataset.event_ids:
+        return no_update
+    return event_id
+
+
+def toggle_pin(dataset: Dataset, clicks, selected, pins):
+    """The pins with the selected event's callout added, or removed if it was pinned.
+
+    The button is drawn anew with each event shown, and Dash calls this for the new button
+    too: only a click (``clicks`` > 0) changes anything.
+    """
+    if not isinstance(clicks, int) or clicks < 1:
+        return no_update
+    pins = list(clean_pins(dataset, pins if isinstance(pins, list) else ())[0])
+    if not isinstance(selected, str) or selected not in dataset.event_ids:
+        return pins
+    return [p for p in pins if p != selected] if selected in pins else [*pins, selected]
+
+
+def zoom_from_relayout(relayout):
+    """The x range a drag-zoom (or the range slider) chose as two ISO dates, [] when zoomed
+    back out, and no_update for any other change of layout (a resize, a hover mode)."""
+    if not isinstance(relayout, dict):
+        return no_update
+    if relayout.get("xaxis.autorange"):
+        return []
+    ends = relayout.get("xaxis.range")
+    if not isinstance(ends, list):
+        ends = [relayout.get("xaxis.range[0]"), relayout.get("xaxis.range[1]")]
+    if any(e is None for e in ends):
+        return no_update
+    zoom, _ = clean_zoom([str(e) for e in ends])
+    return list(zoom) or no_update
+
+
+def export_image(dataset: Dataset, engine: ExportEngine, options: dict, controls: dict) -> dict:
+    """The download of the view as the export panel asks for it, and a status line."""
+    state = controls_to_state(dataset, **controls)
+    if state.no_themes:
+        return {"status": html.P("Tick at least one theme to export.", className="error")}
+    title, subtitle = _typed(options.get("title")), _typed(options.get("subtitle"))
+    try:
+        data, name = export_view(
+            dataset,
+            state.filter,
+            _spec(options),
+            engine,
+            pins=state.pins,
+            callouts=state.callouts,
+            title=title or view_title(dataset, state),
+            subtitle=subtitle,
+            x_range=zoom_range(state.zoom),
+        )
+    except ExportError as exc:
+        return {"status": html.P(str(exc), className="error")}
+    except Exception:
+        log.exception("export failed")
+        message = "The export failed unexpectedly; see the server log."
+        return {"status": html.P(message, className="error")}
+    status = html.P(f"Saved {name} ({len(data) / 1024:,.0f} KB)")
+    return {"download": dcc.send_bytes(data, name), "status": status}
+
+
+def export_csv(dataset: Dataset, controls: dict) -> dict:
+    text, name = export_view_csv(dataset, controls_to_state(dataset, **controls).filter)
+    return {"download": dcc.send_string(text, name), "status": html.P(f"Saved {name}")}
+
+
+def _typed(text) -> str | None:
+    """What the presenter typed in a text field, None when they typed nothing."""
+    return text.strip()[:300] or None if isinstance(text, str) else None
+
+
+def _spec(options: dict) -> ImageSpec:
+    fmt = options.get("fmt") if isinstance(options.get("fmt"), str) else "png"
+    scale = options.get("scale") if isinstance(options.get("scale"), int | float) else 1
+    background = options.get("background")
+    transparent = isinstance(background, list) and "transparent" in background
+    style = options.get("style") if options.get("style") in STYLES else "light"
+    common = {"scale": scale, "transparent": transparent, "style": style}
+    width, height = options.get("width"), options.get("height")
+    if options.get("preset") == "custom":
         if not isinstance(width, int | float) or not isinstance(height, int | float):
             raise ExportError("Give a width and a height in pixels for a custom size.")
-        return ImageSpec.build(
-            fmt, width=int(width), height=int(height), scale=scale, transparent=transparent
-        )
-    preset = preset if isinstance(preset, str) else None
-    return ImageSpec.build(fmt, preset=preset, scale=scale, transparent=transparent)
+        return ImageSpec.build(fmt, width=int(width), height=int(height), **common)
+    preset = options.get("preset") if isinstance(options.get("preset"), str) else None
+    return ImageSpec.build(fmt, preset=preset, **common)
+
+
+def complete(outputs: dict, result: dict) -> dict:
+    """``result`` with no_update for every output it leaves out (Dash wants every key)."""
+    return {key: result.get(key, no_update) for key in outputs}

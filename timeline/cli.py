@@ -13,14 +13,22 @@ from pathlib import Path
 import click
 
 from timeline import __version__
+from timeline.chart import CALLOUT_MODES, STYLES
 from timeline.data import DataError, Dataset, load_dataset
 from timeline.export import FORMATS, PRESETS, ExportEngine, ExportError, ImageSpec, write_atomic
-from timeline.filters import EventFilter, clean_filter, filter_slug
+from timeline.filters import EventFilter, ViewState, clean_filter, filter_slug, year_bounds
 
-DEFAULT_DATA = "data/events.csv"
+# The shipped data, wherever the command is run from (``app.py`` and gunicorn use it too).
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "events.csv"
 
 
-def _load(path: str) -> Dataset:
+def data_path() -> str:
+    """The data file to open when none is named: $TIMELINE_DATA, else the shipped data."""
+    return os.environ.get("TIMELINE_DATA", str(DEFAULT_DATA))
+
+
+def load_or_exit(path: str) -> Dataset:
+    """The dataset at ``path``; a broken file prints its problems and exits with code 2."""
     try:
         return load_dataset(path)
     except DataError as exc:
@@ -32,8 +40,8 @@ def _data_option(func):
     return click.option(
         "--data",
         "data_path",
-        default=lambda: os.environ.get("TIMELINE_DATA", DEFAULT_DATA),
-        show_default="data/events.csv or $TIMELINE_DATA",
+        default=data_path,
+        show_default="$TIMELINE_DATA, else the shipped data/events.csv",
         help="Events CSV to open.",
     )(func)
 
@@ -48,7 +56,7 @@ def cli():
 
 
 @cli.command()
-@click.argument("path", default=lambda: os.environ.get("TIMELINE_DATA", DEFAULT_DATA))
+@click.argument("path", default=data_path)
 def validate(path):
     """Check an events CSV and report every problem in it.
 
@@ -57,11 +65,11 @@ def validate(path):
 
     Example: timeline validate data/events.csv
     """
-    dataset = _load(path)
+    dataset = load_or_exit(path)
     ev = dataset.events
     events = int(ev["kind"].eq("event").sum())
     eras = int(ev["kind"].eq("era").sum())
-    first, last = ev["start"].min().year, ev["end"].max().year
+    first, last = year_bounds(dataset)
     click.echo(
         f"{path}: OK — {events} events, {eras} eras, {len(dataset.themes)} themes "
         f"({', '.join(dataset.themes)}), {first}–{last}"
@@ -85,6 +93,25 @@ def validate(path):
 @click.option("--height", type=int, default=None, help="Custom height in pixels (with --width).")
 @click.option("--scale", type=float, default=1, show_default=True, help="PNG pixel scale, 1-4.")
 @click.option("--transparent", is_flag=True, help="No background (PNG, SVG, PDF).")
+@click.option(
+    "--style",
+    type=click.Choice(STYLES),
+    default="light",
+    show_default=True,
+    help="Colours for a light or a dark slide.",
+)
+@click.option(
+    "--pin", "pins", multiple=True, metavar="ID", help="Give this event a callout (repeatable)."
+)
+@click.option(
+    "--callouts",
+    type=click.Choice(CALLOUT_MODES),
+    default="auto",
+    show_default=True,
+    help="auto: pinned events and those the author dwells on; pinned: only --pin; none.",
+)
+@click.option("--title", default=None, help="Title [default: the data's title, with the years].")
+@click.option("--subtitle", default=None, help="Subtitle [default: the themes, years, search].")
 @click.option("--per-theme", is_flag=True, help="Write one image per theme into a folder.")
 @click.option(
     "-o",
@@ -92,69 +119,78 @@ def validate(path):
     default=None,
     help="File to write, or folder for --per-theme [default: exports/<view>.<format>].",
 )
-def export(
-    data_path,
-    themes,
-    date_from,
-    date_to,
-    search,
-    fmt,
-    preset,
-    width,
-    height,
-    scale,
-    transparent,
-    per_theme,
-    output,
-):
+def export(*, data_path, themes, date_from, date_to, search, per_theme, output, **choices):
     """Export the chart as PNG, SVG, PDF or interactive HTML, sized for slides.
 
-    The image carries a title, a subtitle stating the filters, a legend and the source
-    attribution. Files are written whole or not at all.
+    The image carries a title stating the view's years, a subtitle stating the filters, a
+    legend and the source attribution. Files are written whole or not at all.
 
     Example: timeline export --theme security --theme afghanistan --from 2001 --to 2021
-    --format png --preset slide-16x9 -o security.png
+    --format png --preset slide-16x9 --pin 2011-salala-incident -o security.png
     """
-    dataset = _load(data_path)
-    try:
-        spec = ImageSpec.build(fmt, preset, width, height, scale, transparent)
-    except ExportError as exc:
-        raise click.UsageError(str(exc)) from None
-    unknown = [t for t in themes if t not in dataset.themes]
-    if unknown:
-        raise click.UsageError(
-            f"Unknown theme {unknown[0]!r}; this dataset has: {', '.join(dataset.themes)}"
-        )
+    dataset = load_or_exit(data_path)
+    spec = _image_spec(choices)
+    for theme in themes:
+        if theme not in dataset.themes:
+            raise click.UsageError(
+                f"Unknown theme {theme!r}; this dataset has: {', '.join(dataset.themes)}"
+            )
+    for pin in choices["pins"]:
+        if pin not in dataset.event_ids:
+            raise click.UsageError(
+                f"--pin {pin!r}: no event has this id. "
+                "Event ids are in the first column of the data (timeline validate lists the file)."
+            )
     flt, notes = clean_filter(dataset, EventFilter(tuple(themes), date_from, date_to, search))
     for note in notes:
         click.echo(f"note: {note}", err=True)
+    jobs = [flt]
     if per_theme:
-        jobs = [(EventFilter((t,), flt.date_from, flt.date_to, flt.query)) for t in dataset.themes]
+        jobs = [EventFilter((t,), flt.date_from, flt.date_to, flt.query) for t in dataset.themes]
+    targets = _targets(dataset, jobs, spec, per_theme=per_theme, output=output)
+    _write_exports(dataset, list(zip(jobs, targets, strict=True)), spec, choices)
+
+
+def _image_spec(choices: dict) -> ImageSpec:
+    keys = ("preset", "width", "height", "scale", "transparent", "style")
+    try:
+        return ImageSpec.build(choices["fmt"], **{k: choices[k] for k in keys})
+    except ExportError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _targets(dataset: Dataset, jobs: list, spec: ImageSpec, *, per_theme, output) -> list[Path]:
+    if per_theme:
         folder = Path(output or "exports")
         if folder.exists() and not folder.is_dir():
             raise click.UsageError(f"--per-theme writes into a folder; {folder} is a file.")
-        targets = [folder / f"{filter_slug(dataset, j)}.{spec.format}" for j in jobs]
-    else:
-        jobs = [flt]
-        name = f"{filter_slug(dataset, flt)}.{spec.format}"
-        is_folder = output and (output.endswith(("/", os.sep)) or Path(output).is_dir())
-        out = Path(output) / name if is_folder else Path(output or Path("exports") / name)
-        targets = [out]
-    from timeline.views import export_view
+        return [folder / f"{filter_slug(dataset, j)}.{spec.format}" for j in jobs]
+    name = f"{filter_slug(dataset, jobs[0])}.{spec.format}"
+    is_folder = output and (output.endswith(("/", os.sep)) or Path(output).is_dir())
+    return [Path(output) / name if is_folder else Path(output or Path("exports") / name)]
+
+
+def _write_exports(dataset: Dataset, work: list, spec: ImageSpec, choices: dict) -> None:
+    from timeline.views import export_view, view_title
 
     engine = ExportEngine()
     try:
         written = []
         # The bar goes to stderr and the list of files to stdout, after the bar is done.
         with click.progressbar(
-            list(zip(jobs, targets, strict=True)),
-            label="Exporting",
-            show_pos=True,
-            hidden=len(jobs) == 1,
-            file=sys.stderr,
+            work, label="Exporting", show_pos=True, hidden=len(work) == 1, file=sys.stderr
         ) as bar:
             for job, target in bar:
-                data, _ = export_view(dataset, job, spec, engine)
+                data, _ = export_view(
+                    dataset,
+                    job,
+                    spec,
+                    engine,
+                    pins=choices["pins"],
+                    callouts=choices["callouts"],
+                    title=choices["title"] or view_title(dataset, ViewState(job)),
+                    subtitle=choices["subtitle"],
+                )
                 write_atomic(target, data)
                 written.append(f"wrote {target} ({len(data):,} bytes)")
         for line in written:
@@ -193,7 +229,7 @@ def serve(data_path, host, port, debug):
     """
     from timeline.webapp import create_app
 
-    dataset = _load(data_path)
+    dataset = load_or_exit(data_path)
     app = create_app(dataset)
     click.echo(f"Serving {dataset.info.title} ({data_path}) on http://{host}:{port}/", err=True)
     app.run(host=host, port=port, debug=debug)
@@ -265,7 +301,7 @@ def deck(data_path, story_slug, fmt, preset, style, output):
     """
     from timeline.deck import build_deck
 
-    dataset = _load(data_path)
+    dataset = load_or_exit(data_path)
     story = _pick_story(dataset, story_slug)
     target = Path(output or Path("exports") / f"{dataset.info.slug}_{story.slug}.{fmt}")
     engine = ExportEngine()

@@ -14,6 +14,7 @@ META = SimpleNamespace(
     ROLE="role",  # what a trace draws (ROLES below)
     THEME="theme",  # the theme lane a trace belongs to
     VIEW="view",  # layout.meta: the URL query of the view a figure draws
+    TITLE="title",  # layout.meta: the figure's title as plain text (an HTML export's <title>)
 )
 
 # What each trace draws, as ``meta[META.ROLE]``.
@@ -31,3 +32,26 @@ ROLES = SimpleNamespace(
 # The app's chart is laid out for exactly this size (callouts are placed in pixels).
 APP_CHART_WIDTH = 1000
 APP_CHART_HEIGHT = 600
+
+# The id of the JSON element the server puts in the page with ``browser_contract()``: the one
+# name clientside.js spells itself.
+CONTRACT_ELEMENT = "timeline-contract"
+# The class on <html> while a shared link's view is on its way (set by clientside.js, dimmed by
+# style.css, which names it too: tests/test_contract.py checks the two agree).
+PENDING_CLASS = "view-pending"
+
+
+def browser_contract() -> dict:
+    """What the page's JavaScript needs from Python: ids, meta keys, trace roles and sizes.
+
+    Read when called, so what the page gets is what these definitions say at that moment.
+    """
+    from timeline import ids
+
+    return {
+        "ids": ids.all_ids(),
+        "meta": dict(vars(META)),
+        "roles": dict(vars(ROLES)),
+        "chart": {"width": APP_CHART_WIDTH, "height": APP_CHART_HEIGHT},
+        "pendingClass": PENDING_CLASS,
+    }

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-PRECISIONS = ("day", "month", "year", "decade")
 EXPECTED = "a date like 1971-07-09, 1971-07, 1971 or 197X, optionally ending in ~ or ?"
 
 _PATTERN = r"(?:[0-9]{4}|[0-9]{3}X)(?:-[0-9]{2})?(?:-[0-9]{2})?[~?]?"

@@ -11,6 +11,7 @@ import asyncio
 import atexit
 import contextlib
 import csv
+import html
 import io
 import logging
 import os
@@ -24,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from timeline.contract import META
 from timeline.data import COLUMNS
 
 log = logging.getLogger(__name__)
@@ -37,13 +39,6 @@ PRESETS: dict[str, tuple[int, int]] = {
 }
 FORMATS = ("png", "svg", "pdf", "html")
 STYLES = ("light", "dark")
-MIME = {
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "pdf": "application/pdf",
-    "html": "text/html",
-    "csv": "text/csv",
-}
 MAX_SIDE = 8000
 MAX_SCALE = 4
 INSTALL_HINT = (
@@ -135,10 +130,6 @@ class ExportEngine:
         self._closed = False
         atexit.register(self.close)
 
-    @property
-    def running(self) -> bool:
-        return self._kaleido is not None
-
     def render(self, fig: go.Figure, spec: ImageSpec) -> bytes:
         """The bytes of ``fig`` drawn as ``spec`` says. Safe to call from many threads."""
         if spec.format == "html":
@@ -223,8 +214,42 @@ class ExportEngine:
 
 
 def figure_html(fig: go.Figure) -> str:
-    """A self-contained interactive page: plotly.js inlined, nothing fetched from the network."""
-    return fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    """A self-contained interactive page: plotly.js inlined, nothing fetched from the network.
+
+    The page is titled with the chart's title (``layout.meta[META.TITLE]``) and scales the
+    chart, laid out for its export size, to fit the window it is opened in: hover text and
+    callouts stay where they were placed, whatever the window.
+    """
+    width, height = fig.layout.width or 1920, fig.layout.height or 1080
+    title = (fig.layout.meta or {}).get(META.TITLE) if isinstance(fig.layout.meta, dict) else None
+    fit = _FIT_SCRIPT.replace("WIDTH", str(int(width))).replace("HEIGHT", str(int(height)))
+    page = fig.to_html(
+        include_plotlyjs=True,
+        full_html=True,
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]},
+        post_script=fit,
+    )
+    head = (
+        f"<title>{html.escape(title or 'Timeline', quote=False)}</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<style>html, body { margin: 0; overflow: hidden; }</style>"
+    )
+    return page.replace("<head>", "<head>" + head, 1)
+
+
+# Scales the chart's div (laid out at WIDTH×HEIGHT) to the window, keeping its proportions.
+_FIT_SCRIPT = """
+const gd = document.getElementById('{plot_id}');
+const box = gd.parentElement;
+function fit() {
+    const scale = Math.min(window.innerWidth / WIDTH, window.innerHeight / HEIGHT);
+    box.style.width = WIDTH + 'px';
+    box.style.transformOrigin = '0 0';
+    box.style.transform = 'scale(' + scale + ')';
+}
+window.addEventListener('resize', fit);
+fit();
+"""
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:

@@ -14,10 +14,14 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 
+from timeline.chart import CALLOUT_MODES
 from timeline.data import Dataset
 from timeline.dates import parse_dates
 
 QUERY_MAX = 200
+# More pins than any slide can carry; a link with more is cut here.
+PINS_MAX = 50
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -29,18 +33,24 @@ class EventFilter:
     date_to: str = ""
     query: str = ""
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.themes or self.date_from or self.date_to or self.query)
-
 
 @dataclass(frozen=True)
 class ViewState:
-    """A filter plus the selected event: everything a shared link restores."""
+    """A filter plus what the presenter chose on it: everything a shared link restores.
+
+    ``pins``: events whose callout the presenter asked for; ``callouts``: one of
+    ``CALLOUT_MODES``; ``zoom``: the ISO dates a drag-zoom shows, or () for the whole range.
+    ``no_themes``: every theme is unticked, so no event is shown (a link never carries it:
+    ``EventFilter.themes == ()`` means every theme).
+    """
 
     filter: EventFilter = field(default_factory=EventFilter)
     event: str = ""
     notes: tuple[str, ...] = ()
+    pins: tuple[str, ...] = ()
+    callouts: str = "auto"
+    zoom: tuple[str, ...] = ()
+    no_themes: bool = False
 
 
 def filter_events(dataset: Dataset, flt: EventFilter) -> pd.DataFrame:
@@ -130,7 +140,8 @@ def clean_filter(dataset: Dataset, flt: EventFilter) -> tuple[EventFilter, list[
 
 
 def filter_from_query(dataset: Dataset, query_string: str) -> ViewState:
-    """Read a view from a URL query (``?themes=a,b&from=2001&to=2021&q=drone&event=id``).
+    """Read a view from a URL query (``?themes=a,b&from=2001&to=2021&q=drone&event=id``, and
+    ``&pins=id1,id2&callouts=pinned&zoom=1998-05-01,2011-12-31``).
 
     Anything that does not make sense for the dataset is dropped with a note, never an error.
     """
@@ -140,14 +151,60 @@ def filter_from_query(dataset: Dataset, query_string: str) -> ViewState:
         values = params.get(key) or [""]
         return values[0].strip()
 
-    themes = tuple(t.strip() for t in re.split(r"[,;]", first("themes")) if t.strip())
-    raw = EventFilter(themes, first("from"), first("to"), first("q"))
+    raw = EventFilter(_split(first("themes")), first("from"), first("to"), first("q"))
     flt, notes = clean_filter(dataset, raw)
     event = first("event")
     if event and event not in dataset.event_ids:
         notes.append(f"No event with id {event[:60]!r} in this dataset.")
         event = ""
-    return ViewState(flt, event, tuple(notes))
+    pins, pin_notes = clean_pins(dataset, _split(first("pins")))
+    callouts = first("callouts") or "auto"
+    if callouts not in CALLOUT_MODES:
+        notes.append(
+            f"Ignored callouts={callouts[:30]!r}: expected one of {', '.join(CALLOUT_MODES)}."
+        )
+        callouts = "auto"
+    zoom, zoom_notes = clean_zoom(_split(first("zoom")))
+    notes += pin_notes + zoom_notes
+    return ViewState(flt, event, tuple(notes), pins, callouts, zoom)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in re.split(r"[,;]", text) if t.strip())
+
+
+def clean_pins(dataset: Dataset, pins) -> tuple[tuple[str, ...], list[str]]:
+    """The pinned event ids this dataset has, in order, once each; a note for the others."""
+    wanted = list(dict.fromkeys(p for p in pins if isinstance(p, str)))[:PINS_MAX]
+    unknown = [p for p in wanted if p not in dataset.event_ids]
+    notes = []
+    if unknown:
+        shown = ", ".join(repr(p[:60]) for p in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        notes.append(f"Ignored pins for events not in this dataset: {shown}.")
+    return tuple(p for p in wanted if p in dataset.event_ids), notes
+
+
+def clean_zoom(values) -> tuple[tuple[str, ...], list[str]]:
+    """A zoom as two ISO dates in order (day precision), or () with a note when it is not one."""
+    if not values:
+        return (), []
+    days = tuple(str(v)[:10] for v in values)
+    shown = ",".join(str(v)[:30] for v in values[:3])
+    note = [f"Ignored zoom={shown!r}: expected two dates like 1998-05-01,2011-12-31."]
+    if len(days) != 2 or not all(_ISO_DAY.fullmatch(d) for d in days):
+        return (), note
+    lo, hi, *errors = _parse_range(*days)
+    if lo is None or hi is None or any(e is not None for e in errors):
+        return (), note
+    return ((days[1], days[0]) if hi < lo else days), []
+
+
+def zoom_range(zoom: tuple[str, ...]) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The instants a cleaned zoom runs from and to (the whole of both days), None for none."""
+    if len(zoom) != 2:
+        return None
+    lo, hi, _, _ = _parse_range(*zoom)
+    return lo, hi
 
 
 def filter_to_query(state: ViewState) -> str:
@@ -159,9 +216,18 @@ def filter_to_query(state: ViewState) -> str:
         ("to", flt.date_to),
         ("q", flt.query),
         ("event", state.event),
+        ("pins", ",".join(state.pins)),
+        ("callouts", "" if state.callouts == "auto" else state.callouts),
+        ("zoom", ",".join(state.zoom)),
     ]
     query = urlencode([(k, v) for k, v in pairs if v])
     return f"?{query}" if query else ""
+
+
+def year_bounds(dataset: Dataset) -> tuple[int, int]:
+    """The first and last year any row of the dataset touches."""
+    events = dataset.events
+    return int(events["start"].min().year), int(events["end"].max().year)
 
 
 def describe_filter(dataset: Dataset, flt: EventFilter) -> str:

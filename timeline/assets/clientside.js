@@ -1,11 +1,22 @@
-// Callbacks that run in the browser, registered in timeline/callbacks.py.
+// Callbacks that run in the browser, registered in timeline/webapp.py (register_clientside).
+
+// Ids, trace roles, meta keys and sizes come from Python (timeline/contract.py,
+// browser_contract), put in the page as JSON by timeline/webapp.py: none is spelled here.
+const CONTRACT = JSON.parse(document.getElementById('timeline-contract').textContent);
+const IDS = CONTRACT.ids;
+const META = CONTRACT.meta;
 
 // The page arrives drawing the default view. A link with a view in it (?themes=…) dims the
 // chart and list until that view has been drawn (showView), so nobody reads the wrong one.
 if (window.location.search.length > 1) {
-    document.documentElement.classList.add('view-pending');
+    document.documentElement.classList.add(CONTRACT.pendingClass);
     // Should the server never answer, show what there is rather than a dimmed page for good.
-    setTimeout(() => document.documentElement.classList.remove('view-pending'), 15000);
+    setTimeout(() => document.documentElement.classList.remove(CONTRACT.pendingClass), 15000);
+}
+
+function chartDiv() {
+    const box = document.getElementById(IDS.CHART);
+    return box && box.querySelector('.js-plotly-plot');
 }
 
 // Resolves once the chart's Plotly div passes test(gd), or after timeout ms whatever happened.
@@ -13,7 +24,7 @@ function whenChart(test, timeout) {
     const started = performance.now();
     return new Promise(resolve => {
         const check = () => {
-            const gd = document.querySelector('#timeline-chart .js-plotly-plot');
+            const gd = chartDiv();
             if ((gd && gd._fullLayout && test(gd)) || performance.now() - started > timeout) {
                 resolve();
             } else {
@@ -35,8 +46,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         // created once the chart is drawn, then given new rows as filters change.
         showList: function (rows, spec) {
             listRows = Array.isArray(rows) ? rows : [];
-            if (document.getElementById('event-grid')) {
-                window.dash_clientside.set_props('event-grid', {rowData: listRows});
+            if (document.getElementById(IDS.GRID)) {
+                window.dash_clientside.set_props(IDS.GRID, {rowData: listRows});
                 return window.dash_clientside.no_update;
             }
             return whenChart(() => true, 4000).then(() => {
@@ -46,37 +57,39 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             });
         },
         // pending: false once the link has been read and needs no redraw. A new figure is the
-        // link's view: the dimming goes once Plotly has drawn it (its layout.meta.view, set
-        // by the server, is on screen), not when it merely arrives.
+        // link's view: the dimming goes once Plotly has drawn it (its layout.meta names the
+        // view, set by the server), not when it merely arrives.
         showView: function (pending, figure) {
             const root = document.documentElement;
             const ctx = window.dash_clientside.callback_context;
-            const byFigure = ctx.triggered.some(t => t.prop_id.startsWith('timeline-chart.'));
+            const byFigure = ctx.triggered.some(t => t.prop_id.startsWith(IDS.CHART + '.'));
             if (!byFigure) {
                 if (pending === false) {
-                    root.classList.remove('view-pending');
+                    root.classList.remove(CONTRACT.pendingClass);
                 }
-                return window.dash_clientside.no_update;
+                return;
             }
-            const want = figure && figure.layout && figure.layout.meta && figure.layout.meta.view;
-            const drawn = gd => gd.layout && gd.layout.meta && gd.layout.meta.view === want;
-            whenChart(drawn, 15000).then(() => root.classList.remove('view-pending'));
-            return window.dash_clientside.no_update;
+            const viewOf = layout => layout && layout.meta && layout.meta[META.VIEW];
+            const want = figure && viewOf(figure.layout);
+            whenChart(gd => viewOf(gd.layout) === want, 15000).then(
+                () => root.classList.remove(CONTRACT.pendingClass)
+            );
         },
         // Hide or show a theme's traces the moment it is (un)ticked, so the chart answers
         // before the server's full redraw arrives. Opacity and hover are style edits: Plotly
         // repaints without recomputing the plot and the range slider, which 'visible' would do.
         hideThemes: function (themes) {
-            const gd = document.querySelector('#timeline-chart .js-plotly-plot');
+            const gd = chartDiv();
             if (!gd || !gd.data || !Array.isArray(themes)) {
-                return window.dash_clientside.no_update;
+                return;
             }
             const keep = new Set(themes);
             const index = [];
             const opacity = [];
             const hoverinfo = [];
             gd.data.forEach((trace, i) => {
-                if (!trace.meta || !trace.meta.theme) {
+                const theme = trace.meta && trace.meta[META.THEME];
+                if (!theme) {
                     return;
                 }
                 if (!shownAs.has(trace)) {
@@ -86,7 +99,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                     });
                 }
                 const shown = shownAs.get(trace);
-                const show = keep.has(trace.meta.theme);
+                const show = keep.has(theme);
                 index.push(i);
                 opacity.push(show ? shown.opacity : 0);
                 hoverinfo.push(show ? shown.hoverinfo : 'skip');
@@ -94,7 +107,6 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (index.length) {
                 window.Plotly.restyle(gd, {opacity: opacity, hoverinfo: hoverinfo}, index);
             }
-            return window.dash_clientside.no_update;
         },
     },
 });

@@ -1,0 +1,216 @@
+"""The side panels of the page: the export controls and the selected event's detail.
+
+Like ``layout``, these build components from what they are given and do no data work.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from timeline import ids
+from timeline.chart import STYLES
+from timeline.data import Dataset
+from timeline.dates import describe_span
+from timeline.export import FORMATS, PRESETS
+from timeline.views import View
+
+
+def export_panel(first: View) -> html.Section:
+    """Format, size, slide style, title and subtitle of an export, and the buttons."""
+    return html.Section(
+        className="export",
+        children=[
+            html.H2("Export"),
+            html.Div("Format", className="field-label"),
+            dcc.RadioItems(
+                id=ids.EXPORT_FORMAT,
+                value="png",
+                className="formats",
+                inline=True,
+                options=[{"label": f.upper(), "value": f} for f in FORMATS],
+            ),
+            *_size_fields(),
+            *_slide_fields(first),
+            html.Div(
+                className="export-buttons",
+                children=[
+                    html.Button(
+                        "Export image", id=ids.EXPORT_BUTTON, className="button", n_clicks=0
+                    ),
+                    html.Button(
+                        "Download CSV", id=ids.EXPORT_CSV, className="button secondary", n_clicks=0
+                    ),
+                ],
+            ),
+            html.P(f"File: {first.file_name}", id=ids.EXPORT_NAME, className="hint export-name"),
+            dcc.Loading(
+                html.Div(id=ids.EXPORT_STATUS, className="export-status", role="status"), type="dot"
+            ),
+        ],
+    )
+
+
+def _size_fields() -> list:
+    preset_options = [
+        {"label": f"{name} ({w}×{h})", "value": name} for name, (w, h) in PRESETS.items()
+    ] + [{"label": "custom size", "value": "custom"}]
+
+    def pixels(label: str, component_id: str, value: int) -> html.Label:
+        field = dcc.Input(
+            id=component_id, type="number", min=200, max=8000, value=value, placeholder=label
+        )
+        return html.Label([f"{label[0].upper()} ", field])
+
+    return [
+        html.Label("Size", htmlFor=ids.EXPORT_PRESET, className="field-label"),
+        dcc.Dropdown(
+            id=ids.EXPORT_PRESET,
+            options=preset_options,
+            value="slide-16x9",
+            clearable=False,
+            searchable=False,
+        ),
+        html.Div(
+            className="custom-size",
+            children=[
+                pixels("width", ids.EXPORT_WIDTH, 1920),
+                pixels("height", ids.EXPORT_HEIGHT, 1080),
+            ],
+        ),
+        dcc.Checklist(
+            id=ids.EXPORT_BACKGROUND,
+            options=[{"label": " Transparent background", "value": "transparent"}],
+            value=[],
+            className="background",
+        ),
+        html.Label("PNG scale", htmlFor=ids.EXPORT_SCALE, className="field-label"),
+        dcc.Slider(
+            id=ids.EXPORT_SCALE,
+            min=1,
+            max=4,
+            step=1,
+            value=1,
+            marks={i: f"{i}×" for i in range(1, 5)},
+        ),
+    ]
+
+
+def _slide_fields(first: View) -> list:
+    """The slide's colours and words; the placeholders show what is used when left empty."""
+    return [
+        html.Div("Slide", className="field-label"),
+        dcc.RadioItems(
+            id=ids.EXPORT_STYLE,
+            value="light",
+            inline=True,
+            className="styles",
+            options=[{"label": f"{s} ", "value": s} for s in STYLES],
+        ),
+        *_text_field("Title", ids.EXPORT_TITLE, first.title),
+        *_text_field("Subtitle", ids.EXPORT_SUBTITLE, first.description),
+    ]
+
+
+def _text_field(label: str, component_id: str, placeholder: str) -> list:
+    field = dcc.Input(
+        id=component_id,
+        type="text",
+        value="",
+        maxLength=300,
+        placeholder=placeholder,
+        className="search",
+    )
+    return [html.Label(label, htmlFor=component_id, className="field-label"), field]
+
+
+def detail_placeholder() -> list:
+    return [
+        html.H2("Event"),
+        html.P(
+            "Click an event on the chart or in the list to read what happened, what the "
+            "author says about it, and where the facts come from.",
+            className="hint",
+        ),
+    ]
+
+
+def detail_panel(dataset: Dataset, event_id: str, pins=()) -> list:
+    """What happened, what the author says, what the paper says, the sources, and a button to
+    pin (or unpin) the event's callout on the chart."""
+    match = dataset.events[dataset.events["id"] == event_id]
+    if match.empty:
+        return detail_placeholder()
+    ev = match.iloc[0]
+    when = describe_span(ev["start_text"], ev["end_text"], ev["date_note"])
+    labels = [dataset.theme_label(t) for t in ev["themes"]]
+    pinned = event_id in pins
+    children = [
+        html.P(when, className="when"),
+        html.H2(ev["title"], className="event-title"),
+        html.P(", ".join(labels), className="event-themes") if labels else None,
+        html.Button(
+            "Unpin" if pinned else "Pin as callout",
+            id=ids.PIN_BUTTON,
+            className="button secondary pin",
+            n_clicks=0,
+            title="Remove this event's callout from the chart and exports"
+            if pinned
+            else "Show this event's callout on the chart and in exports",
+        ),
+        html.H3("What happened"),
+        html.P(ev["summary"] or "—"),
+    ]
+    if pd.notna(ev["tone"]):
+        children.append(
+            html.P(
+                f"Tone {ev['tone']:+g} on the −10 (hostility) to +10 (cooperation) scale.",
+                className="tone-note",
+            )
+        )
+    children += _quotes(dataset, ev)
+    children += [html.H3("Source"), html.P(_source(ev["source"], ev["url"]), className="source")]
+    return children
+
+
+def _quotes(dataset: Dataset, ev: pd.Series) -> list:
+    source = dataset.info.source
+    children = []
+    if ev["commentary"]:
+        author = source.get("author", "The article's author")
+        published = (
+            f" ({source.get('publisher', '')}, {source.get('date', '')})"
+            if source.get("publisher")
+            else ""
+        )
+        footer = ["— ", author, ", ", html.Cite(source.get("title", "the article")), published]
+        children += [
+            html.H3("What the author says"),
+            html.Blockquote(
+                className="quote author",
+                children=[html.P(ev["commentary"]), html.Footer(footer)],
+            ),
+        ]
+    if ev["cited"]:
+        children += [
+            html.H3("Quoted in the article"),
+            html.Blockquote(
+                className="quote cited",
+                children=[
+                    html.P(ev["cited"]),
+                    html.Footer(["— ", ev["cited_from"], ", as quoted in the article"]),
+                ],
+            ),
+        ]
+    return children
+
+
+def _source(text: str, url: str) -> list:
+    return [text, " ", link("link", url)] if url.startswith(("http://", "https://")) else [text]
+
+
+def link(text: str, url: str):
+    """A link that opens in a new tab; plain text unless ``url`` is http(s)."""
+    if not url.startswith(("http://", "https://")):
+        return html.Span(text)
+    return html.A(text, href=url, target="_blank", rel="noopener noreferrer")

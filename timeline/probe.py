@@ -1,0 +1,160 @@
+"""Driving a running app from outside, as ``bench/`` and the tests do.
+
+Requests are built from the callbacks' own declarations (``timeline.callbacks.view_controls``
+and friends), so they carry the ids and argument order the app registered: a renamed id or a
+new control changes them with it. Also: the Chromium processes a process tree owns, to prove
+exports leak none.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+import requests
+from dash import Input, State
+from dash._grouping import flatten_grouping
+
+from timeline import callbacks as cb
+from timeline import ids
+
+
+def callback_request(outputs: dict, inputs: dict, values: dict, *, output_key: str = "") -> dict:
+    """The body the page posts to /_dash-update-component for a callback.
+
+    ``outputs`` and ``inputs`` are the callback's dependency dicts, ``values`` the same dict
+    shape holding what each input and state has. ``output_key``: the output key the app lists
+    (see ``callback_output``); by default the one Dash makes from ``outputs``.
+    """
+    flat_outputs = flatten_grouping(outputs)
+    key = (
+        output_key
+        or ".."
+        + "...".join(f"{o.component_id}.{o.component_property}" for o in flat_outputs)
+        + ".."
+    )
+    pairs = list(zip(flatten_grouping(inputs), flatten_grouping(values, inputs), strict=True))
+
+    def prop(dep, value) -> dict:
+        return {"id": dep.component_id, "property": dep.component_property, "value": value}
+
+    triggers = [d for d, _ in pairs if isinstance(d, Input)]
+    return {
+        "output": key,
+        "outputs": [{"id": o.component_id, "property": o.component_property} for o in flat_outputs],
+        "inputs": [prop(d, v) for d, v in pairs if isinstance(d, Input)],
+        "changedPropIds": [f"{triggers[0].component_id}.{triggers[0].component_property}"],
+        "state": [prop(d, v) for d, v in pairs if isinstance(d, State)],
+    }
+
+
+def view_values(themes, years, query: str = "", selected: str = "", **chosen) -> dict:
+    """The view controls' values (``pins``, ``callouts``, ``zoom`` in ``chosen``)."""
+    values = {"pins": [], "callouts": "auto", "zoom": [], **chosen}
+    return {"themes": themes, "years": years, "query": query, "selected": selected, **values}
+
+
+def update_view_payload(themes, years, query: str, selected: str = "", **chosen) -> dict:
+    """A change of view, as the page sends it when a theme is (un)ticked."""
+    controls = cb.view_controls(Input)
+    values = view_values(themes, years, query, selected, **chosen)
+    return callback_request(cb.view_outputs(), {"controls": controls}, {"controls": values})
+
+
+def export_payload(fmt: str, preset: str, themes, years, *, query="", scale=1, **chosen) -> dict:
+    """A click on "Export image" (``chosen``: other view controls and export options)."""
+    options = {
+        "fmt": fmt,
+        "preset": preset,
+        "width": 1920,
+        "height": 1080,
+        "scale": scale,
+        "background": [],
+        "style": chosen.pop("style", "light"),
+        "title": chosen.pop("title", ""),
+        "subtitle": chosen.pop("subtitle", ""),
+    }
+    inputs = {
+        "clicks": Input(ids.EXPORT_BUTTON, "n_clicks"),
+        "options": cb.export_options(),
+        "controls": cb.view_controls(State),
+    }
+    values = {
+        "clicks": 1,
+        "options": options,
+        "controls": view_values(themes, years, query, **chosen),
+    }
+    return callback_request(cb.download_outputs(), inputs, values)
+
+
+def export_csv_payload(output: str, themes, years, query: str = "") -> dict:
+    """A click on "Download CSV"; ``output`` from ``callback_output`` (it shares an output)."""
+    inputs = {"clicks": Input(ids.EXPORT_CSV, "n_clicks"), "controls": cb.view_controls(State)}
+    values = {"clicks": 1, "controls": view_values(themes, years, query)}
+    return callback_request(cb.download_outputs(True), inputs, values, output_key=output)
+
+
+def callback_output(base_url: str, trigger: str) -> str:
+    """The output key of the callback fired by ``trigger`` ("component.prop"), as the app lists it.
+
+    Callbacks that share an output carry a hash in the key, so it is read, not rebuilt.
+    """
+    deps = requests.get(f"{base_url}/_dash-dependencies", timeout=30).json()
+    for dep in deps:
+        if any(f"{i['id']}.{i['property']}" == trigger for i in dep["inputs"]):
+            return dep["output"]
+    raise LookupError(f"no callback is triggered by {trigger}")
+
+
+def post(session: requests.Session, base_url: str, payload: dict, timeout: float = 120):
+    """POST one callback; return the HTTP response."""
+    return session.post(
+        f"{base_url}/_dash-update-component",
+        data=json.dumps(payload),
+        headers={"Content-Type": "application/json"},
+        timeout=timeout,
+    )
+
+
+def downloaded_file(response: requests.Response) -> tuple[str, bytes] | None:
+    """The (file name, bytes) a download callback answered with, or None."""
+    data = next(iter(response.json()["response"][ids.DOWNLOAD].values()))
+    if not data:
+        return None
+    content = data["content"]
+    raw = base64.b64decode(content) if data.get("base64") else content.encode()
+    return data["filename"], raw
+
+
+def chromium_processes(root: int | None = None) -> list[int]:
+    """Pids of Chromium processes descended from ``root`` (this process by default)."""
+    root = os.getpid() if root is None else root
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            info = _ppid_and_name(int(entry.name))
+            if info:
+                table[int(entry.name)] = info
+    found = []
+    for pid, (_, cmd) in table.items():
+        if "chrom" not in os.path.basename(cmd):
+            continue
+        seen, parent = set(), pid
+        while parent in table and parent not in seen and parent != root:
+            seen.add(parent)
+            parent = table[parent][0]
+        if parent == root:
+            found.append(pid)
+    return found
+
+
+def _ppid_and_name(pid: int) -> tuple[int, str] | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+    except OSError:
+        return None
+    ppid = int(stat.rsplit(")", 1)[1].split()[1])
+    return ppid, cmd
