@@ -84,8 +84,8 @@ def place_boxes(
         score = sum(p for p, r in zip(prio, result, strict=True) if r is not None)
         if score > best_score + 1e-9:
             best, best_score = result, score
-        if all(r is not None for r in result):
-            break  # every box placed: no order can do better
+        if all(r is not None or p < 1_000 for p, r in zip(prio, result, strict=True)):
+            break  # every pin and quote placed: other orders are for those, not for names
     return best
 
 
@@ -194,6 +194,9 @@ def _quote_of(row) -> str:
     return commentary if 0 < len(commentary) <= CALLOUT_MAX else ""
 
 
+_BOX_COLUMNS = ("id", "title", "label", "callout", "commentary", "start", "start_hi", "importance")
+
+
 def choose_callouts(items: pd.DataFrame, geo: Geometry, *, pins: Sequence[str], auto: bool):
     """The candidate events, best first (see the module's rule), and whether so few events are
     in view that every one must be named.
@@ -228,7 +231,9 @@ def choose_callouts(items: pd.DataFrame, geo: Geometry, *, pins: Sequence[str], 
             priority[members[np.argmax(priority[members])]] += 500
     limit = max(s.max_callouts, s.few_events if few else 0, len(pins))
     best = np.argsort(-priority, kind="stable")[:limit]
-    return items.iloc[idx[best]].assign(priority=priority[best]), few
+    # Only the columns a box needs: itertuples over every column cost more than the placement.
+    columns = [c for c in _BOX_COLUMNS if c in items]
+    return items.iloc[idx[best]][columns].assign(priority=priority[best]), few
 
 
 def callout_text(row, geo: Geometry, *, quote: bool) -> CalloutText:
