@@ -289,7 +289,7 @@ class _LazyBar:
 @click.option(
     "-o", "--output", default=None, help="File to write [default: exports/<story>.<format>]."
 )
-def deck(data_path, story_slug, fmt, preset, style, output):
+def deck(*, data_path, story_slug, fmt, preset, style, output):
     """Build a slide deck (PPTX or PDF) of a story: a slide per step, then the sources.
 
     Stories are TOML files in a stories/ folder beside the CSV; without --story the first one is

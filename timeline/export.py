@@ -73,6 +73,7 @@ class ImageSpec:
         cls,
         format: str = "png",
         preset: str | None = None,
+        *,
         width: int | None = None,
         height: int | None = None,
         scale: float = 1,

@@ -180,7 +180,7 @@ class _Checker:
             self.problem(step, field, value, f"at most {limit} characters, not {len(value)}")
         return value
 
-    def names(self, step: int, table: dict, field: str, known, what: str) -> tuple[str, ...]:
+    def names(self, step: int, table: dict, field: str, *, known, what: str) -> tuple[str, ...]:
         value = table.get(field, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem(step, field, value, 'a list of texts in quotes, e.g. ["a", "b"]')
@@ -216,7 +216,11 @@ class _Checker:
         step = Step(
             title=self.text(n, entry, "title", required=True, limit=HEADLINE_MAX),
             themes=self.names(
-                n, entry, "themes", self.dataset.themes, f"a theme of this dataset: {themes_known}"
+                n,
+                entry,
+                "themes",
+                known=self.dataset.themes,
+                what=f"a theme of this dataset: {themes_known}",
             ),
             date_from=self.date(n, entry, "from"),
             date_to=self.date(n, entry, "to"),
@@ -224,8 +228,8 @@ class _Checker:
                 n,
                 entry,
                 "focus",
-                self.dataset.event_ids,
-                f"the id of an event in {self.dataset.path or 'the dataset'}",
+                known=self.dataset.event_ids,
+                what=f"the id of an event in {self.dataset.path or 'the dataset'}",
             ),
             text=self.text(n, entry, "text"),
         )
