@@ -30,7 +30,7 @@ def _text(component) -> str:
     if isinstance(component, str):
         return component
     if isinstance(component, list | tuple):
-        return " ".join(_text(c) for c in component)
+        return "".join(_text(c) for c in component)
     children = getattr(component, "children", None)
     return _text(children) if children is not None else ""
 
@@ -119,7 +119,7 @@ def test_the_panel_shows_headline_narration_counter_and_attributed_commentary(
     out = storymode.render_story(dataset, stories, _playing(2))
     step = gap.steps[1]
     assert out["hidden"] is False
-    assert out["counter"].endswith(f"Step 2 of {len(gap.steps)}")
+    assert _text(out["counter"]) == f"{gap.title} · Step 2 of {len(gap.steps)}"
     assert out["headline"] == step.title
     assert out["text"] == step.text
     assert out["prev_disabled"] is False and out["next_disabled"] is False
@@ -156,3 +156,12 @@ def test_download_deck_is_a_pptx(dataset, engine, gap):
     with zipfile.ZipFile(io.BytesIO(data)) as deck:
         assert "ppt/presentation.xml" in deck.namelist()
     assert f"{SLUG}.pptx" in _text(out["status"])
+
+
+def test_a_dataset_without_stories_says_so_and_still_starts(dataset, engine):
+    from timeline.webapp import create_app
+
+    client = create_app(dataset, engine, stories=[]).server.test_client()
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert "This dataset has no stories." in layout
+    assert ids.STORY_PLAY not in layout

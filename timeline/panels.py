@@ -256,37 +256,50 @@ def story_panel() -> html.Section:
                 ],
             ),
             html.Div(
-                className="story-nav",
+                className="story-bar",
                 children=[
-                    html.Button("← Previous", id=ids.STORY_PREV, className="button", n_clicks=0),
-                    html.Button("Next →", id=ids.STORY_NEXT, className="button", n_clicks=0),
-                    html.Button(
-                        "Leave story",
-                        id=ids.STORY_LEAVE,
-                        className="button secondary",
-                        n_clicks=0,
-                        title="Leave the story and keep this view (Esc)",
+                    html.Div(
+                        className="story-nav",
+                        children=[
+                            html.Button(
+                                "← Previous", id=ids.STORY_PREV, className="button", n_clicks=0
+                            ),
+                            html.Button(
+                                "Next →", id=ids.STORY_NEXT, className="button", n_clicks=0
+                            ),
+                            html.Button(
+                                "Leave story",
+                                id=ids.STORY_LEAVE,
+                                className="button secondary",
+                                n_clicks=0,
+                                title="Leave the story and keep this view (Esc)",
+                            ),
+                            html.Span(
+                                "Keys: ← → Home End, Esc leaves", className="hint story-keys"
+                            ),
+                        ],
                     ),
-                    html.Span("Keys: ← → Home End, Esc leaves", className="hint story-keys"),
-                ],
-            ),
-            html.Div(
-                className="story-deck",
-                children=[
-                    dcc.RadioItems(
-                        id=ids.STORY_DECK_FORMAT,
-                        options=deck_formats,
-                        value="pptx",
-                        inline=True,
-                        className="formats",
+                    html.Div(
+                        className="story-deck",
+                        children=[
+                            dcc.RadioItems(
+                                id=ids.STORY_DECK_FORMAT,
+                                options=deck_formats,
+                                value="pptx",
+                                inline=True,
+                                className="formats",
+                            ),
+                            html.Button(
+                                "Download deck",
+                                id=ids.STORY_DECK_BUTTON,
+                                className="button secondary",
+                                n_clicks=0,
+                            ),
+                            dcc.Loading(
+                                html.Div(id=ids.STORY_DECK_STATUS, role="status"), type="dot"
+                            ),
+                        ],
                     ),
-                    html.Button(
-                        "Download deck",
-                        id=ids.STORY_DECK_BUTTON,
-                        className="button secondary",
-                        n_clicks=0,
-                    ),
-                    dcc.Loading(html.Div(id=ids.STORY_DECK_STATUS, role="status"), type="dot"),
                 ],
             ),
         ],

@@ -169,7 +169,10 @@ def render_story(dataset: Dataset, stories: dict[str, Story], story) -> dict:
     step = current.steps[number - 1]
     return {
         "hidden": False,
-        "counter": f"{current.title} · Step {number} of {len(current.steps)}",
+        "counter": [
+            f"{current.title} · ",
+            html.Span(f"Step {number} of {len(current.steps)}", className="story-number"),
+        ],
         "headline": step.title,
         "text": step.text,
         "quotes": focus_quotes(dataset, step.focus),
