@@ -63,6 +63,7 @@ def test_a_bad_story_address_gives_a_note(dataset, stories, search, note):
 def test_a_step_past_the_end_shows_the_last_step(dataset, stories, gap):
     out = storymode.sync_url(dataset, stories, ids.URL, f"?story={SLUG}&step=99", {}, {})
     assert out["story"] == _playing(len(gap.steps))
+    assert out["search"] == f"?story={SLUG}&step={len(gap.steps)}"
 
 
 def test_the_steps_own_view_arriving_keeps_the_story_address(dataset, stories, gap):

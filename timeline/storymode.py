@@ -115,6 +115,8 @@ def open_step(dataset: Dataset, stories: dict[str, Story], slug: str, step_text:
     state = step_state(dataset, found.steps[number - 1])
     return {
         **cb.state_to_controls(dataset, state),
+        # The address names the step shown (a step out of range becomes the one shown).
+        "search": story_query(slug, number) if notes else no_update,
         "notes": [html.P(n, className="note") for n in notes],
         "pending": True,
         "story": {"slug": slug, "step": number, "playing": True},
