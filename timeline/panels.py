@@ -238,7 +238,6 @@ def stories_control(stories) -> html.Section:
 def story_panel() -> html.Section:
     """A story's step: counter, headline, narration, the author's words on its focus events,
     the buttons that move through it and the deck download. Filled by storymode.render_story."""
-    deck_formats = [{"label": f.upper(), "value": f} for f in ("pptx", "pdf")]
     return html.Section(
         id=ids.STORY_PANEL,
         className="story",
@@ -255,51 +254,61 @@ def story_panel() -> html.Section:
                     html.Div(id=ids.STORY_QUOTES, className="story-quotes"),
                 ],
             ),
+            _story_bar(),
+        ],
+    )
+
+
+def _story_bar() -> html.Div:
+    """Previous, Next and Leave, and the deck download."""
+    return html.Div(
+        className="story-bar",
+        children=[
             html.Div(
-                className="story-bar",
+                className="story-nav",
                 children=[
-                    html.Div(
-                        className="story-nav",
-                        children=[
-                            html.Button(
-                                "← Previous", id=ids.STORY_PREV, className="button", n_clicks=0
-                            ),
-                            html.Button(
-                                "Next →", id=ids.STORY_NEXT, className="button", n_clicks=0
-                            ),
-                            html.Button(
-                                "Leave story",
-                                id=ids.STORY_LEAVE,
-                                className="button secondary",
-                                n_clicks=0,
-                                title="Leave the story and keep this view (Esc)",
-                            ),
-                            html.Span(
-                                "Keys: ← → Home End, Esc leaves", className="hint story-keys"
-                            ),
-                        ],
+                    html.Button(
+                        "← Previous",
+                        id=ids.STORY_PREV,
+                        className="button",
+                        n_clicks=0,
+                        **{"aria-label": "Previous step"},
                     ),
-                    html.Div(
-                        className="story-deck",
-                        children=[
-                            dcc.RadioItems(
-                                id=ids.STORY_DECK_FORMAT,
-                                options=deck_formats,
-                                value="pptx",
-                                inline=True,
-                                className="formats",
-                            ),
-                            html.Button(
-                                "Download deck",
-                                id=ids.STORY_DECK_BUTTON,
-                                className="button secondary",
-                                n_clicks=0,
-                            ),
-                            dcc.Loading(
-                                html.Div(id=ids.STORY_DECK_STATUS, role="status"), type="dot"
-                            ),
-                        ],
+                    html.Button(
+                        "Next →",
+                        id=ids.STORY_NEXT,
+                        className="button",
+                        n_clicks=0,
+                        **{"aria-label": "Next step"},
                     ),
+                    html.Button(
+                        "Leave story",
+                        id=ids.STORY_LEAVE,
+                        className="button secondary",
+                        n_clicks=0,
+                        title="Leave the story and keep this view (Esc)",
+                    ),
+                    html.Span("Keys: ← → Home End, Esc leaves", className="hint story-keys"),
+                ],
+            ),
+            html.Div(
+                className="story-deck",
+                children=[
+                    html.Span("Deck", className="field-label story-deck-label"),
+                    dcc.RadioItems(
+                        id=ids.STORY_DECK_FORMAT,
+                        options=[{"label": f.upper(), "value": f} for f in ("pptx", "pdf")],
+                        value="pptx",
+                        inline=True,
+                        className="formats",
+                    ),
+                    html.Button(
+                        "Download deck",
+                        id=ids.STORY_DECK_BUTTON,
+                        className="button secondary",
+                        n_clicks=0,
+                    ),
+                    dcc.Loading(html.Div(id=ids.STORY_DECK_STATUS, role="status"), type="dot"),
                 ],
             ),
         ],

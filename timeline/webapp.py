@@ -106,6 +106,7 @@ def register_stories(
     moves = [ids.STORY_PREV, ids.STORY_NEXT, ids.STORY_LEAVE, ids.STORY_RESUME]
     # A dataset without stories has no picker (and no Play button) in the page.
     moves += [ids.STORY_PLAY] if stories else []
+    # Without a picker, any State stands in for the chosen story (navigate ignores it then).
     chosen = State(ids.STORY_SELECT, "value") if stories else State(ids.STORY, "modified_timestamp")
 
     @app.callback(
