@@ -166,3 +166,21 @@ def test_a_dataset_without_stories_says_so_and_still_starts(dataset, engine):
     layout = client.get("/_dash-layout").get_data(as_text=True)
     assert "This dataset has no stories." in layout
     assert ids.STORY_PLAY not in layout
+
+
+def test_serve_with_a_broken_story_file_exits_2_naming_it(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    root = Path(__file__).resolve().parent.parent
+    for name in ("events.csv", "events.toml"):
+        shutil.copy(root / "data" / name, tmp_path / name)
+    (tmp_path / "stories").mkdir()
+    (tmp_path / "stories" / "broken.toml").write_text("[story\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "events.csv")])
+    assert result.exit_code == 2, result.output
+    assert "stories/broken.toml" in result.output and "Traceback" not in result.output
