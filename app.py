@@ -3,19 +3,20 @@
     python app.py [--data PATH] [--host HOST] [--port PORT]
     gunicorn app:server            # TIMELINE_DATA, TIMELINE_HOST, TIMELINE_PORT configure it
 
-The data file is read once, when the server starts; a broken file stops the start with a
-readable list of its problems and exit code 2.
+The data file and its stories are read once, when the server starts; a broken file stops the
+start with a readable list of its problems and exit code 2.
 """
 
 from __future__ import annotations
 
 import sys
 
-from timeline.cli import data_path, load_or_exit, main
+from timeline.cli import data_path, load_or_exit, main, stories_or_exit
 from timeline.webapp import create_app
 
 if __name__ == "__main__":
     main(["serve", *sys.argv[1:]])
 else:
-    app = create_app(load_or_exit(data_path()))
+    dataset = load_or_exit(data_path())
+    app = create_app(dataset, stories=stories_or_exit(dataset))
     server = app.server

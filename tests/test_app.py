@@ -371,3 +371,60 @@ def test_a_drag_zoom_is_in_the_link_and_in_the_export(page, live_app):
         S("() => document.querySelector('#$CHART .js-plotly-plot').layout.xaxis.range")
     )
     assert str(shown[0]).startswith(str(y0)) and str(shown[1]).startswith(str(y1))
+
+
+STORY_HEADLINE = S("#$STORY_HEADLINE")
+
+
+def _story_step(page, headline):
+    page.wait_for_function(
+        "([sel, want]) => document.querySelector(sel)?.textContent === want",
+        arg=[STORY_HEADLINE, headline],
+        timeout=30_000,
+    )
+
+
+def _callout_ids(page):
+    return set(
+        page.evaluate(
+            S("""() => {
+        const gd = document.getElementById('$CHART').querySelector('.js-plotly-plot');
+        return (gd.layout.annotations || []).map(a => a.name || '')
+            .filter(n => n.startsWith('callout:')).map(n => n.slice('callout:'.length));
+    }""")
+        )
+    )
+
+
+def test_story_mode_steps_with_keys_and_back_and_esc_keeps_the_view(page, live_app, dataset):
+    from timeline.stories import load_stories
+
+    story = next(s for s in load_stories(dataset) if s.slug == "widening-gap")
+    two, three = story.steps[1], story.steps[2]
+    _open(page, live_app, "?story=widening-gap&step=2")
+    _story_step(page, two.title)
+    counter = page.text_content(S("#$STORY_COUNTER"))
+    assert f"Step 2 of {len(story.steps)}" in counter
+    assert page.get_attribute(S("#$STORY_PANEL .story-step"), "aria-live") == "polite"
+
+    page.keyboard.press("ArrowRight")
+    _story_step(page, three.title)
+    page.wait_for_function("() => location.search.includes('step=3')")
+
+    page.go_back()
+    _story_step(page, two.title)
+    assert "step=2" in page.evaluate("location.search")
+
+    # Typing in the search box moves nothing (had → moved to step 3, Esc would keep step 3's view).
+    page.focus(S("#$SEARCH"))
+    page.keyboard.press("ArrowRight")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
+    page.wait_for_selector(S("#$STORY_PANEL"), state="hidden")
+    page.wait_for_function("() => !location.search.includes('story=')")
+    _wait_for_view(page)
+    assert page.is_checked(f"{S('#$THEMES')} input[value='{two.themes[0]}']")
+    assert set(two.focus) <= _callout_ids(page)
+    assert not set(three.focus) <= _callout_ids(page)
+    assert page.is_visible(S("#$STORY_RESUME"))
+    assert not page.console_errors

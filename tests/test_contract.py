@@ -14,6 +14,7 @@ from timeline.contract import (
     META,
     PENDING_CLASS,
     ROLES,
+    STORY_CLASS,
     browser_contract,
 )
 from timeline.probe import post, update_view_payload
@@ -47,11 +48,13 @@ def test_the_page_script_spells_no_id_meta_key_or_role():
     for key in vars(META).values():
         assert f".meta.{key}" not in script, key
     assert PENDING_CLASS not in script
+    assert STORY_CLASS not in script
 
 
 def test_the_stylesheet_names_the_pending_class_and_no_size_python_owns():
     css = (ASSETS / "style.css").read_text(encoding="utf-8")
     assert f".{PENDING_CLASS} .chart-box" in css
+    assert f".{STORY_CLASS} .workspace" in css
     assert f"{APP_CHART_HEIGHT}px" not in css
     assert "#" + ids.CHART not in css
 

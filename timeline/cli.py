@@ -36,6 +36,17 @@ def load_or_exit(path: str) -> Dataset:
         raise SystemExit(2) from None
 
 
+def stories_or_exit(dataset: Dataset) -> list:
+    """The dataset's stories; a broken story file prints its problems and exits with code 2."""
+    from timeline.stories import load_stories
+
+    try:
+        return load_stories(dataset)
+    except DataError as exc:
+        click.echo(exc.message, err=True)
+        raise SystemExit(2) from None
+
+
 def _data_option(func):
     return click.option(
         "--data",
@@ -230,19 +241,15 @@ def serve(data_path, host, port, debug):
     from timeline.webapp import create_app
 
     dataset = load_or_exit(data_path)
-    app = create_app(dataset)
+    app = create_app(dataset, stories=stories_or_exit(dataset))
     click.echo(f"Serving {dataset.info.title} ({data_path}) on http://{host}:{port}/", err=True)
     app.run(host=host, port=port, debug=debug)
 
 
 def _pick_story(dataset: Dataset, slug: str | None):
-    from timeline.stories import load_stories, theme_story
+    from timeline.stories import theme_story
 
-    try:
-        stories = load_stories(dataset)
-    except DataError as exc:
-        click.echo(exc.message, err=True)
-        raise SystemExit(2) from None
+    stories = stories_or_exit(dataset)
     if slug is None:
         return stories[0] if stories else theme_story(dataset)
     for story in stories:

@@ -39,6 +39,8 @@ CONTRACT_ELEMENT = "timeline-contract"
 # The class on <html> while a shared link's view is on its way (set by clientside.js, dimmed by
 # style.css, which names it too: tests/test_contract.py checks the two agree).
 PENDING_CLASS = "view-pending"
+# The class on <html> while a story plays (set by clientside.js; style.css and the keys use it).
+STORY_CLASS = "story-mode"
 
 
 def browser_contract() -> dict:
@@ -54,4 +56,5 @@ def browser_contract() -> dict:
         "roles": dict(vars(ROLES)),
         "chart": {"width": APP_CHART_WIDTH, "height": APP_CHART_HEIGHT},
         "pendingClass": PENDING_CLASS,
+        "storyClass": STORY_CLASS,
     }

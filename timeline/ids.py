@@ -37,6 +37,22 @@ EXPORT_BUTTON = "export-button"
 EXPORT_CSV = "export-csv-button"
 EXPORT_STATUS = "export-status"
 DOWNLOAD = "export-download"
+STORY = "story-state"  # {"slug", "step" (1-based), "playing"}, or {} before any story is played
+STORY_SELECT = "story-select"
+STORY_PLAY = "story-play"
+STORY_RESUME = "story-resume"
+STORY_PANEL = "story-panel"
+STORY_COUNTER = "story-counter"
+STORY_HEADLINE = "story-headline"
+STORY_TEXT = "story-text"
+STORY_QUOTES = "story-quotes"
+STORY_PREV = "story-prev"
+STORY_NEXT = "story-next"
+STORY_LEAVE = "story-leave"
+STORY_KEY = "story-key"  # the last story key pressed: {"key", "n"} (set in clientside.js)
+STORY_DECK_FORMAT = "story-deck-format"
+STORY_DECK_BUTTON = "story-deck-button"
+STORY_DECK_STATUS = "story-deck-status"
 
 
 def all_ids() -> dict[str, str]:

@@ -15,7 +15,13 @@ from timeline.chart import CALLOUT_MODES, SYMBOL_KEY, theme_lanes
 from timeline.contract import APP_CHART_HEIGHT
 from timeline.data import Dataset
 from timeline.filters import year_bounds
-from timeline.panels import detail_placeholder, export_panel, link
+from timeline.panels import (
+    detail_placeholder,
+    export_panel,
+    link,
+    stories_control,
+    story_panel,
+)
 from timeline.views import View
 
 # No camera button: "Export image" makes the slide (title, source, legible text); the camera
@@ -28,8 +34,9 @@ CHART_CONFIG = {
 CALLOUT_LABELS = {"auto": "auto", "pinned": "pinned only", "none": "none"}
 
 
-def build_layout(dataset: Dataset, first: View) -> html.Div:
-    """The page, showing ``first`` (the default view) before any callback has run.
+def build_layout(dataset: Dataset, first: View, stories=()) -> html.Div:
+    """The page, showing ``first`` (the default view) before any callback has run, with
+    ``stories`` (``timeline.stories.Story``) to play.
 
     With the first view in the page, the chart is drawn as soon as Plotly has loaded; a link
     with filters in it redraws once the filters are read.
@@ -48,11 +55,16 @@ def build_layout(dataset: Dataset, first: View) -> html.Div:
             dcc.Store(id=ids.GRID_ROWS, data=first.rows),
             dcc.Store(id=ids.GRID_SPEC, data=event_grid().to_plotly_json()),
             dcc.Download(id=ids.DOWNLOAD),
+            dcc.Store(id=ids.STORY, data={}),
+            dcc.Store(id=ids.STORY_KEY),
             _masthead(dataset),
             html.Div(
                 className="workspace",
                 children=[
-                    html.Aside(className="controls", children=[filters, export_panel(first)]),
+                    html.Aside(
+                        className="controls",
+                        children=[stories_control(stories), filters, export_panel(first)],
+                    ),
                     _content(first),
                 ],
             ),
@@ -85,6 +97,7 @@ def _content(first: View) -> html.Main:
     return html.Main(
         className="content",
         children=[
+            story_panel(),
             html.Div(id=ids.NOTES, className="notes", role="status"),
             html.P(first.count, id=ids.COUNT, className="count", **{"aria-live": "polite"}),
             # A fixed-height box the responsive graph fills; the figure's callouts are laid

@@ -174,23 +174,9 @@ def detail_panel(dataset: Dataset, event_id: str, pins=()) -> list:
 
 
 def _quotes(dataset: Dataset, ev: pd.Series) -> list:
-    source = dataset.info.source
     children = []
     if ev["commentary"]:
-        author = source.get("author", "The article's author")
-        published = (
-            f" ({source.get('publisher', '')}, {source.get('date', '')})"
-            if source.get("publisher")
-            else ""
-        )
-        footer = ["— ", author, ", ", html.Cite(source.get("title", "the article")), published]
-        children += [
-            html.H3("What the author says"),
-            html.Blockquote(
-                className="quote author",
-                children=[html.P(ev["commentary"]), html.Footer(footer)],
-            ),
-        ]
+        children += [html.H3("What the author says"), author_quote(dataset, ev["commentary"])]
     if ev["cited"]:
         children += [
             html.H3("Quoted in the article"),
@@ -205,6 +191,19 @@ def _quotes(dataset: Dataset, ev: pd.Series) -> list:
     return children
 
 
+def author_quote(dataset: Dataset, words: str) -> html.Blockquote:
+    """The article author's ``words``, verbatim, with who wrote them and where."""
+    source = dataset.info.source
+    author = source.get("author", "The article's author")
+    published = (
+        f" ({source.get('publisher', '')}, {source.get('date', '')})"
+        if source.get("publisher")
+        else ""
+    )
+    footer = ["— ", author, ", ", html.Cite(source.get("title", "the article")), published]
+    return html.Blockquote(className="quote author", children=[html.P(words), html.Footer(footer)])
+
+
 def _source(text: str, url: str) -> list:
     return [text, " ", link("link", url)] if url.startswith(("http://", "https://")) else [text]
 
@@ -214,3 +213,103 @@ def link(text: str, url: str):
     if not url.startswith(("http://", "https://")):
         return html.Span(text)
     return html.A(text, href=url, target="_blank", rel="noopener noreferrer")
+
+
+def stories_control(stories) -> html.Section:
+    """The dataset's stories to play, and Resume for one that was left."""
+    if not stories:
+        body = [html.P("This dataset has no stories.", className="hint")]
+    else:
+        body = [
+            html.Label("Story", htmlFor=ids.STORY_SELECT, className="field-label"),
+            dcc.Dropdown(
+                id=ids.STORY_SELECT,
+                options=[{"label": s.title, "value": s.slug} for s in stories],
+                value=stories[0].slug,
+                clearable=False,
+                searchable=False,
+            ),
+            html.Button("Play story", id=ids.STORY_PLAY, className="button", n_clicks=0),
+        ]
+    resume = html.Button(id=ids.STORY_RESUME, className="button secondary", hidden=True, n_clicks=0)
+    return html.Section(className="stories", children=[html.H2("Stories"), *body, resume])
+
+
+def story_panel() -> html.Section:
+    """A story's step: counter, headline, narration, the author's words on its focus events,
+    the buttons that move through it and the deck download. Filled by storymode.render_story."""
+    return html.Section(
+        id=ids.STORY_PANEL,
+        className="story",
+        hidden=True,
+        **{"aria-label": "Story"},
+        children=[
+            html.Div(
+                className="story-step",
+                **{"aria-live": "polite"},
+                children=[
+                    html.P(id=ids.STORY_COUNTER, className="story-counter"),
+                    html.H2(id=ids.STORY_HEADLINE, className="story-headline"),
+                    html.P(id=ids.STORY_TEXT, className="story-text"),
+                    html.Div(id=ids.STORY_QUOTES, className="story-quotes"),
+                ],
+            ),
+            _story_bar(),
+        ],
+    )
+
+
+def _story_bar() -> html.Div:
+    """Previous, Next and Leave, and the deck download."""
+    return html.Div(
+        className="story-bar",
+        children=[
+            html.Div(
+                className="story-nav",
+                children=[
+                    html.Button(
+                        "← Previous",
+                        id=ids.STORY_PREV,
+                        className="button",
+                        n_clicks=0,
+                        **{"aria-label": "Previous step"},
+                    ),
+                    html.Button(
+                        "Next →",
+                        id=ids.STORY_NEXT,
+                        className="button",
+                        n_clicks=0,
+                        **{"aria-label": "Next step"},
+                    ),
+                    html.Button(
+                        "Leave story",
+                        id=ids.STORY_LEAVE,
+                        className="button secondary",
+                        n_clicks=0,
+                        title="Leave the story and keep this view (Esc)",
+                    ),
+                    html.Span("Keys: ← → Home End, Esc leaves", className="hint story-keys"),
+                ],
+            ),
+            html.Div(
+                className="story-deck",
+                children=[
+                    html.Span("Deck", className="field-label story-deck-label"),
+                    dcc.RadioItems(
+                        id=ids.STORY_DECK_FORMAT,
+                        options=[{"label": f.upper(), "value": f} for f in ("pptx", "pdf")],
+                        value="pptx",
+                        inline=True,
+                        className="formats",
+                    ),
+                    html.Button(
+                        "Download deck",
+                        id=ids.STORY_DECK_BUTTON,
+                        className="button secondary",
+                        n_clicks=0,
+                    ),
+                    dcc.Loading(html.Div(id=ids.STORY_DECK_STATUS, role="status"), type="dot"),
+                ],
+            ),
+        ],
+    )

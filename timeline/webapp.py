@@ -8,19 +8,27 @@ from pathlib import Path
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 
 from timeline import callbacks as cb
-from timeline import ids
+from timeline import ids, storymode
 from timeline.contract import CONTRACT_ELEMENT, browser_contract
 from timeline.data import Dataset
 from timeline.export import ExportEngine
 from timeline.filters import ViewState
 from timeline.layout import build_layout, validation_layout
+from timeline.stories import Story, load_stories
 from timeline.views import build_view
 
 ASSETS = Path(__file__).parent / "assets"
 
 
-def create_app(dataset: Dataset, engine: ExportEngine | None = None) -> Dash:
-    """A Dash app showing ``dataset``; image exports go through ``engine`` (made if None)."""
+def create_app(
+    dataset: Dataset, engine: ExportEngine | None = None, stories: list[Story] | None = None
+) -> Dash:
+    """A Dash app showing ``dataset``; image exports go through ``engine`` (made if None).
+
+    ``stories``: what the Stories control offers; by default the dataset's own, read once here
+    (a broken story file stops the app with the file's problems, as ``timeline story`` does).
+    """
+    stories = load_stories(dataset) if stories is None else stories
     app = Dash(
         __name__,
         title=dataset.info.title,
@@ -31,11 +39,13 @@ def create_app(dataset: Dataset, engine: ExportEngine | None = None) -> Dash:
     app.index_string = with_contract(app.index_string)
     # The default view is drawn now and sent with the page, so opening the app needs no
     # round trip before the chart appears.
-    app.layout = build_layout(dataset, build_view(dataset, ViewState()))
+    app.layout = build_layout(dataset, build_view(dataset, ViewState()), stories)
     app.validation_layout = validation_layout(app.layout)
     engine = engine or ExportEngine()
     register_clientside(app)
-    register_url_sync(app, dataset)
+    by_slug = {story.slug: story for story in stories}
+    register_url_sync(app, dataset, by_slug)
+    register_stories(app, dataset, by_slug, engine)
     register_view(app, dataset)
     register_selection(app, dataset)
     register_export(app, dataset, engine)
@@ -74,17 +84,59 @@ def register_clientside(app: Dash) -> None:
     )
 
 
-def register_url_sync(app: Dash, dataset: Dataset) -> None:
-    outputs = cb.url_outputs()
+def register_url_sync(app: Dash, dataset: Dataset, stories: dict[str, Story]) -> None:
+    outputs = {**cb.url_outputs(), "story": Output(ids.STORY, "data")}
     inputs = {
         "search": Input(ids.URL, "search"),
         "controls": cb.view_controls(Input),
         "reset": Input(ids.RESET, "n_clicks"),
+        "story": State(ids.STORY, "data"),
     }
 
     @app.callback(output=outputs, inputs=inputs)
-    def sync_url(search, controls, reset):
-        return cb.complete(outputs, cb.sync_url(dataset, ctx.triggered_id, search, controls))
+    def sync_url(search, controls, reset, story):
+        result = storymode.sync_url(dataset, stories, ctx.triggered_id, search, controls, story)
+        return cb.complete(outputs, result)
+
+
+def register_stories(
+    app: Dash, dataset: Dataset, stories: dict[str, Story], engine: ExportEngine
+) -> None:
+    """Story mode: the buttons and keys change the address; sync_url shows the step."""
+    moves = [ids.STORY_PREV, ids.STORY_NEXT, ids.STORY_LEAVE, ids.STORY_RESUME]
+    # A dataset without stories has no picker (and no Play button) in the page.
+    moves += [ids.STORY_PLAY] if stories else []
+    # Without a picker, any State stands in for the chosen story (navigate ignores it then).
+    chosen = State(ids.STORY_SELECT, "value") if stories else State(ids.STORY, "modified_timestamp")
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        [Input(m, "n_clicks") for m in moves],
+        Input(ids.STORY_KEY, "data"),
+        State(ids.STORY, "data"),
+        chosen,
+        prevent_initial_call=True,
+    )
+    def navigate(*values):
+        key, story, slug = values[-3:]
+        return storymode.navigate(dataset, stories, ctx.triggered_id, key, story, slug)
+
+    panel = storymode.panel_outputs()
+
+    @app.callback(output=panel, inputs={"story": Input(ids.STORY, "data")})
+    def show_story(story):
+        return cb.complete(panel, storymode.render_story(dataset, stories, story))
+
+    deck = storymode.deck_outputs()
+
+    @app.callback(output=deck, inputs=storymode.deck_inputs(), prevent_initial_call=True)
+    def download_deck(clicks, fmt, story):
+        return cb.complete(deck, storymode.download_deck(dataset, engine, stories, story, fmt))
+
+    app.clientside_callback(
+        ClientsideFunction("timeline", "storyMode"),
+        Input(ids.STORY, "data"),
+    )
 
 
 def register_view(app: Dash, dataset: Dataset) -> None:

@@ -37,6 +37,38 @@ function whenChart(test, timeout) {
 
 let listRows = [];
 
+// Replays the chart box's arrival animation (style.css) for a story step's new view.
+function arrive() {
+    const box = document.getElementById(IDS.CHART);
+    const frame = box && box.closest('.chart-box');
+    if (!frame) {
+        return;
+    }
+    frame.classList.remove('story-arrive');
+    void frame.offsetWidth; // a reflow, so removing and adding the class restarts the animation
+    frame.classList.add('story-arrive');
+}
+
+// ←/→, Home/End and Esc while a story plays, except while typing in a field.
+let keyCount = 0;
+document.addEventListener('keydown', event => {
+    const keys = ['ArrowLeft', 'ArrowRight', 'Home', 'End', 'Escape'];
+    if (!document.documentElement.classList.contains(CONTRACT.storyClass)
+        || !keys.includes(event.key) || event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+    }
+    const target = event.target;
+    const typing = target && (target.isContentEditable
+        || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
+        || target.closest('[role="combobox"], [role="listbox"], .rc-slider, .ag-root'));
+    if (typing) {
+        return;
+    }
+    event.preventDefault();
+    keyCount += 1;
+    window.dash_clientside.set_props(IDS.STORY_KEY, {data: {key: event.key, n: keyCount}});
+});
+
 // How each trace looked as the server drew it, to restore when its theme is ticked again.
 const shownAs = new WeakMap();
 
@@ -71,9 +103,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             const viewOf = layout => layout && layout.meta && layout.meta[META.VIEW];
             const want = figure && viewOf(figure.layout);
-            whenChart(gd => viewOf(gd.layout) === want, 15000).then(
-                () => root.classList.remove(CONTRACT.pendingClass)
-            );
+            whenChart(gd => viewOf(gd.layout) === want, 15000).then(() => {
+                root.classList.remove(CONTRACT.pendingClass);
+                if (root.classList.contains(CONTRACT.storyClass)) {
+                    arrive();
+                }
+            });
+        },
+        // The page in story mode (a story playing): the keys move through it, and each step's
+        // chart arrives with a short zoom-in (none when the reader prefers reduced motion: CSS).
+        storyMode: function (story) {
+            const on = !!(story && story.playing);
+            document.documentElement.classList.toggle(CONTRACT.storyClass, on);
         },
         // Hide or show a theme's traces the moment it is (un)ticked, so the chart answers
         // before the server's full redraw arrives. Opacity and hover are style edits: Plotly
