@@ -1,3 +1,4 @@
+import html
 import io
 from dataclasses import replace
 
@@ -8,6 +9,7 @@ from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
 
+from timeline.chart.text import text_width
 from timeline.cli import cli
 from timeline.deck import CHART_SCALE, MIN_PT, build_deck, chart_style, plan_deck, quote_of
 from timeline.deck.charts import step_figure
@@ -130,7 +132,7 @@ def test_chart_text_is_12pt_or_more_where_the_picture_is_placed(dataset, story, 
         assert points >= MIN_PT, (story.steps[index].title, points)
 
 
-def test_every_focus_event_of_the_shipped_story_gets_its_callout(dataset):
+def test_each_step_chart_calls_out_its_focus_events_and_keeps_its_key_whole(dataset):
     story = load_stories(dataset)[0]
     spec = ImageSpec.build("png", "slide-16x9", scale=CHART_SCALE)
     for model in plan_deck(dataset, story):
@@ -140,6 +142,10 @@ def test_every_focus_event_of_the_shipped_story_gets_its_callout(dataset):
         names = {a.name for a in figure.layout.annotations}
         for event_id in story.steps[model.chart].focus:
             assert f"callout:{event_id}" in names or event_id in UNCALLED, event_id
+        # The symbol key is one line from the plot's left edge: it must end inside the picture.
+        key = next(a for a in figure.layout.annotations if a.name == "key")
+        key_text = html.unescape(key.text)
+        assert figure.layout.margin.l + text_width(key_text, key.font.size) <= spec.width
 
 
 def test_pdf_has_the_same_slides_as_16x9_pages(dataset, story, engine, pptx_bytes):

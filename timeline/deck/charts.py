@@ -2,8 +2,8 @@
 text at least ``MIN_PT`` where the picture sits on the slide, and rendered two at a time.
 
 The chart sizes its slide fonts by its pixel area (``FigureStyle.fonts``): a 1920×1080 chart
-has 24 px notes, 12 pt on a full 13.33-inch slide. Placed in a box 9.4 in wide beside the
-author's words, those would shrink to 8.5 pt; ``text_scale`` puts them back at the floor.
+has 24 px notes, 12 pt on a full 13.33-inch slide. Placed in a box 9.9 in wide beside the
+author's words, those would shrink to 8.9 pt; ``text_scale`` puts them back at the floor.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import replace
 
 import plotly.graph_objects as go
 
-from timeline.chart import SIZES, FigureStyle
+from timeline.chart import FigureStyle
 from timeline.data import Dataset
 from timeline.deck.layout import MIN_PT, Box
 from timeline.export import ExportEngine, ImageSpec
@@ -25,9 +24,6 @@ from timeline.views import build_view_figure
 
 CHART_SCALE = 2  # 3840×2160 pixels for a 1920×1080 chart: crisp on a 4K projector
 RENDER_THREADS = 2  # the engine's browser has two tabs
-# A step's focus events must be named, and text at the floor makes their boxes taller: the
-# callouts may take more of the chart's height (the band shrinks to what the boxes use).
-DECK_SIZES = replace(SIZES, callout_band_fraction=0.62)
 
 
 def chart_style(spec: ImageSpec, box: Box) -> FigureStyle:
@@ -45,7 +41,6 @@ def chart_style(spec: ImageSpec, box: Box) -> FigureStyle:
         transparent=spec.transparent,
         theme=spec.style,
         text_scale=scale,
-        sizes=DECK_SIZES,
     )
 
 
@@ -58,9 +53,10 @@ def step_figure(dataset: Dataset, story: Story, index: int, *, style: FigureStyl
         style=style,
         pins=step.focus,
         callouts="pinned",
-        # The slide's headline is editable text above the picture; the picture names the view.
+        # The slide's headline is editable text above the picture and its footer names the
+        # story: the picture names the view, and leaves the rest of its height to the chart.
         title=describe_filter(dataset, step.filter),
-        subtitle=story.title,
+        subtitle="",
     )
 
 

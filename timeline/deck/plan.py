@@ -16,9 +16,11 @@ from timeline.filters import describe_filter
 from timeline.stories import Step, Story
 
 HEADLINE = Box(0.45, 0.3, 12.43, 0.95)
-CHART = Box(0.3, 1.3, 9.4, 5.29)
-SIDE = Box(9.95, 1.35, 3.1, 5.8)
-FOOTER = Box(0.45, 6.8, 9.0, 0.4)
+# The chart is as wide as its one-line key needs at 12 pt with the lane names beside it; the
+# author's words take the rest of the width.
+CHART = Box(0.3, 1.3, 9.9, 9.9 * 9 / 16)
+SIDE = Box(10.45, 1.35, 2.6, 5.8)
+FOOTER = Box(0.45, 6.95, 9.0, 0.35)
 BODY = Box(0.45, 1.35, 12.43, 5.8)
 SOURCES_LEFT = Box(0.45, 1.35, 6.0, 5.8)
 SOURCES_RIGHT = Box(6.88, 1.35, 6.0, 5.8)
