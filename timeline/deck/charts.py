@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
 
 import plotly.graph_objects as go
 
-from timeline.chart import FigureStyle
+from timeline.chart import SIZES, FigureStyle
 from timeline.data import Dataset
 from timeline.deck.layout import MIN_PT, Box
 from timeline.export import ExportEngine, ImageSpec
@@ -41,6 +42,9 @@ def chart_style(spec: ImageSpec, box: Box) -> FigureStyle:
         transparent=spec.transparent,
         theme=spec.style,
         text_scale=scale,
+        # The swing strip's least height is in pixels, not font sizes: grown with the text,
+        # its three tick labels keep clear of one another.
+        sizes=replace(SIZES, tone_min_px=SIZES.tone_min_px * scale),
     )
 
 
