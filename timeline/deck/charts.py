@@ -30,21 +30,16 @@ RENDER_THREADS = 2  # the engine's browser has two tabs
 def chart_style(spec: ImageSpec, box: Box) -> FigureStyle:
     """The chart's style for a picture placed in ``box``: its text scaled up so that the
     smallest of it is at least ``MIN_PT`` on the slide (never scaled down)."""
+    # A deck's charts sit on the slide's own background: never transparent.
     style = FigureStyle(width=spec.width, height=spec.height, presentation=True, theme=spec.style)
     placed = box.fitted((spec.width, spec.height))
     points = style.fonts.small * placed.w * 72 / spec.width  # the smallest text, unscaled
     # Rounded up, so that float error never lands it a hair under the floor.
     scale = max(1.0, math.ceil(MIN_PT / points * 1000) / 1000)
-    return FigureStyle(
-        width=spec.width,
-        height=spec.height,
-        presentation=True,
-        transparent=spec.transparent,
-        theme=spec.style,
-        text_scale=scale,
-        # The swing strip's least height is in pixels, not font sizes: grown with the text,
-        # its three tick labels keep clear of one another.
-        sizes=replace(SIZES, tone_min_px=SIZES.tone_min_px * scale),
+    # The swing strip's least height is in pixels, not font sizes: grown with the text, its
+    # three tick labels keep clear of one another.
+    return replace(
+        style, text_scale=scale, sizes=replace(SIZES, tone_min_px=SIZES.tone_min_px * scale)
     )
 
 

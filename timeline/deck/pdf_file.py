@@ -19,6 +19,16 @@ PDF_FONTS = {
     (True, True): "Helvetica-BoldOblique",
 }
 _PT = 72  # PDF units per inch
+# A line of slide text hangs from its top left corner, in fractions of the page.
+_LINE_ANCHOR = {
+    "xref": "paper",
+    "yref": "paper",
+    "xanchor": "left",
+    "yanchor": "top",
+    "showarrow": False,
+    "align": "left",
+    "borderpad": 0,
+}
 
 
 def slide_figure(model: SlideModel, palette: Palette) -> go.Figure:
@@ -32,25 +42,13 @@ def slide_figure(model: SlideModel, palette: Palette) -> go.Figure:
         shown = html.escape(line)
         shown = f"<b>{shown}</b>" if para.bold else shown
         shown = f"<i>{shown}</i>" if para.italic else shown
-        annotations.append(
-            dict(
-                x=left / SLIDE_W,
-                y=1 - top / SLIDE_H,
-                xref="paper",
-                yref="paper",
-                xanchor="left",
-                yanchor="top",
-                showarrow=False,
-                align="left",
-                borderpad=0,
-                text=shown,
-                font={
-                    "family": f"{FONT}, 'Liberation Sans', sans-serif",
-                    "size": para.size * px / 72,
-                    "color": palette.muted if para.muted else palette.ink,
-                },
-            )
-        )
+        font = {
+            "family": f"{FONT}, 'Liberation Sans', sans-serif",
+            "size": para.size * px / 72,
+            "color": palette.muted if para.muted else palette.ink,
+        }
+        place = {"x": left / SLIDE_W, "y": 1 - top / SLIDE_H}
+        annotations.append({**_LINE_ANCHOR, **place, "text": shown, "font": font})
     fig = go.Figure()
     fig.update_layout(
         width=round(SLIDE_W * px),
