@@ -9,7 +9,7 @@ from timeline.chart.draft import Draft, escape
 from timeline.chart.geometry import FigureStyle, Geometry, TextBlock
 from timeline.chart.lanes import SYMBOL_KEY, Lane, lane_color
 from timeline.chart.style import TONE, readable
-from timeline.chart.text import wrap_to_width
+from timeline.chart.text import text_width, wrap_to_width
 
 
 @dataclass(frozen=True)
@@ -31,23 +31,37 @@ class SlideText:
     title: list[str]
     subtitle: list[str]
     footer: list[str]
+    key: list[str]
 
     @property
     def block(self) -> TextBlock:
-        return TextBlock(len(self.title), len(self.subtitle), len(self.footer))
+        return TextBlock(len(self.title), len(self.subtitle), len(self.footer), len(self.key))
 
 
 def slide_text(chrome: Chrome, style: FigureStyle) -> SlideText:
     """The slide's words in lines that fit its width (none for the app's chart)."""
     if not style.presentation:
-        return SlideText([], [], [])
+        return SlideText([], [], [], [])
     f = style.fonts
     width = style.width - 2 * f.base * style.sizes.slide_pad
     return SlideText(
         wrap_to_width(chrome.title, f.title, width, bold=True),
         wrap_to_width(chrome.subtitle, f.subtitle, width),
         wrap_to_width(chrome.footer, f.small, width),
+        _key_lines(f.small, width),
     )
+
+
+def _key_lines(size: float, width: float) -> list[str]:
+    """The key to the marks, its entries kept whole, in as many lines as the width needs."""
+    lines: list[str] = []
+    for entry in (f"{mark} {name}" for name, mark in SYMBOL_KEY):
+        joined = f"{lines[-1]}   {entry}" if lines else entry
+        if lines and text_width(joined, size) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(entry)
+    return lines
 
 
 def add_chrome(fig: Draft, lanes: Sequence[Lane], geo: Geometry, **parts) -> None:
@@ -228,17 +242,17 @@ def _slide(fig: Draft, geo: Geometry, text: SlideText) -> None:
             name=name,
         )
         top_px -= len(lines) * size * s.line_height
-    key = "   ".join(f"{mark} {name}" for name, mark in SYMBOL_KEY)
     below_ticks = s.tick_len_px + f.base * s.line_height + f.base * s.slide_gap
     fig.add_annotation(
-        x=0,
+        x=x,
         y=-geo.px_to_paper(below_ticks),
         xref="paper",
         yref="paper",
         xanchor="left",
         yanchor="top",
         showarrow=False,
-        text=escape(key),
+        text="<br>".join(escape(line) for line in text.key),
+        align="left",
         font={"size": f.small, "color": c.muted},
         name="key",
     )

@@ -23,12 +23,15 @@ def add_eras(fig: Draft, eras: pd.DataFrame, geo: Geometry) -> None:
     """A band per era, and its name in one of the label rows where the whole name fits."""
     right_edges = [-np.inf] * len(geo.era_label_rows)
     for i, era in enumerate(eras.sort_values("start").itertuples(index=False)):
+        if era.end < geo.x_lo or era.start > geo.x_hi:
+            continue
         fig.add_shape(
             type="rect",
             xref="x",
             yref="paper",
-            x0=era.start,
-            x1=era.end,
+            # Clipped to the view: a band reaching past it would shade the lane names.
+            x0=max(era.start, geo.x_lo),
+            x1=min(era.end, geo.x_hi),
             y0=0,
             y1=geo.tone_top,
             fillcolor=geo.colors.era_fills[i % 2],

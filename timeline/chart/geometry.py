@@ -65,6 +65,7 @@ class TextBlock:
     title: int = 0
     subtitle: int = 0
     footer: int = 0
+    key: int = 1
 
 
 class Geometry:
@@ -116,7 +117,7 @@ class Geometry:
         if not self.style.presentation:
             return f.base * s.margin_bottom_app
         ticks = s.tick_len_px + f.base * s.line_height
-        legend = f.small * s.line_height + f.base * s.slide_gap
+        legend = text.key * f.small * s.line_height + f.base * s.slide_gap
         footer = text.footer * f.small * s.line_height
         return ticks + legend + footer + f.base * (s.slide_gap + s.slide_pad)
 
@@ -126,7 +127,7 @@ class Geometry:
         self.band_px = band_px
         era_px = f.small * s.line_height * s.era_rows + f.base * 0.3
         rest = self.plot_h - band_px - era_px
-        tone_px = max(s.tone_min_px, rest * s.tone_fraction)
+        tone_px = max(f.small * s.tone_min, rest * s.tone_fraction)
         self.callout_bottom = 1 - self.px_to_paper(band_px)
         self.tone_top = self.callout_bottom - self.px_to_paper(f.base * s.tone_gap)
         self.tone_bottom = self.tone_top - self.px_to_paper(tone_px)

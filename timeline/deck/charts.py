@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import plotly.graph_objects as go
 
-from timeline.chart import SIZES, FigureStyle
+from timeline.chart import FigureStyle
 from timeline.data import Dataset
 from timeline.deck.layout import MIN_PT, Box
 from timeline.export import ExportEngine, ImageSpec
@@ -36,11 +36,9 @@ def chart_style(spec: ImageSpec, box: Box) -> FigureStyle:
     points = style.fonts.small * placed.w * 72 / spec.width  # the smallest text, unscaled
     # Rounded up, so that float error never lands it a hair under the floor.
     scale = max(1.0, math.ceil(MIN_PT / points * 1000) / 1000)
-    # The swing strip's least height is in pixels, not font sizes: grown with the text, its
-    # three tick labels keep clear of one another.
-    return replace(
-        style, text_scale=scale, sizes=replace(SIZES, tone_min_px=SIZES.tone_min_px * scale)
-    )
+    # The chart's sizes follow its fonts (the swing strip's least height too), so the scale is
+    # all it needs.
+    return replace(style, text_scale=scale)
 
 
 def step_figure(dataset: Dataset, story: Story, index: int, *, style: FigureStyle) -> go.Figure:
