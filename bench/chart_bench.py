@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -72,18 +73,23 @@ def _run(tree: Path, files: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _synthetic(tree: Path, path: Path, rows: int) -> str:
+    """Seeded synthetic events written by the other checkout, in columns both can read."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    script = tree / "bench" / "synthetic.py"
+    subprocess.run([sys.executable, str(script), str(rows), str(path)], env=env, check=True)
+    return str(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", type=Path, required=True, help="another checkout")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-    from synthetic import write_synthetic
-
     with tempfile.TemporaryDirectory() as tmp:
         files = [str(args.against / "data" / "events.csv")]
         for rows in (1_000, 10_000):
-            files.append(str(write_synthetic(Path(tmp) / f"events-{rows}.csv", rows)))
+            files.append(_synthetic(args.against, Path(tmp) / f"events-{rows}.csv", rows))
         runs: dict[str, list[dict]] = {"before": [], "this": []}
         for _ in range(args.rounds):
             runs["before"].append(_run(args.against, files))
