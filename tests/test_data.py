@@ -242,3 +242,12 @@ def test_readme_documents_every_column():
     for column in COLUMNS:
         assert f"| `{column}` |" in section, column
     assert "### How tone was coded" in section
+
+
+def test_metadata_slug_is_made_from_the_title_or_the_file_name(tmp_path):
+    from timeline.data import load_info
+
+    toml = tmp_path / "x.toml"
+    toml.write_text('[dataset]\ntitle = "T"\nslug = "India & China"\ncountries = ["India"]\n')
+    assert load_info(toml).slug == "india-china"  # countries is accepted (and not used)
+    assert load_info(tmp_path / "missing.toml", default_title="!!!").slug == "timeline"

@@ -89,6 +89,14 @@ def test_description_and_file_name(dataset):
     assert describe_filter(dataset, EventFilter()) == "All themes"
 
 
+def test_a_search_names_the_file_as_the_dataset_slug_is_made(dataset):
+    # One slugify for the dataset's slug and the search part of a file name.
+    assert filter_slug(dataset, EventFilter(query="Drone  strikes, 2004!")) == (
+        "pakistan-us_drone-strikes-2004"
+    )
+    assert filter_slug(dataset, EventFilter(query="“…”")) == "pakistan-us_search"
+
+
 def test_presenter_choices_round_trip_through_the_url(dataset):
     state = ViewState(
         EventFilter(("security",)),

@@ -106,16 +106,16 @@ def test_extreme_controls(dataset):
     crlf=st.booleans(),
 )
 def test_fast_reader_agrees_with_the_careful_one(rows, crlf):
-    from timeline.data import _fast_frame, _split_records
+    from timeline.data.read import fast_frame, split_records
 
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows([COLUMNS, *rows])
     text = out.getvalue()
-    fast = _fast_frame("x.csv", text.encode("utf-8"))
+    fast = fast_frame("x.csv", text.encode("utf-8"))
     # The fast reader may decline (None) and leave the file to the careful one; such an
     # example checks nothing, so hypothesis is told to find others (it fails if it cannot).
     assume(fast is not None)
-    _, records, lines, problems = _split_records("x.csv", text)
+    _, records, lines, problems = split_records("x.csv", text)
     assert problems == []
     assert fast["line"].tolist() == lines
     assert fast[list(COLUMNS)].to_numpy().tolist() == records
@@ -124,36 +124,36 @@ def test_fast_reader_agrees_with_the_careful_one(rows, crlf):
 def test_fast_reader_reads_the_shipped_data():
     from pathlib import Path
 
-    from timeline.data import _fast_frame, _split_records
+    from timeline.data.read import fast_frame, split_records
 
     text = (Path(__file__).parent.parent / "data" / "events.csv").read_text(encoding="utf-8")
-    fast = _fast_frame("events.csv", text.encode("utf-8"))
+    fast = fast_frame("events.csv", text.encode("utf-8"))
     assert fast is not None
-    _, records, lines, _ = _split_records("events.csv", text)
+    _, records, lines, _ = split_records("events.csv", text)
     assert fast["line"].tolist() == lines
     assert fast[list(COLUMNS)].to_numpy().tolist() == records
 
 
 @pytest.mark.parametrize("trailing", ["", "\n"])
 def test_line_numbers_count_line_breaks_inside_values(trailing):
-    from timeline.data import _fast_frame
+    from timeline.data.read import fast_frame
 
     cells = {"id": "x-{}", "start": "2001", "title": "Title", "summary": "{}", "tone": "1"}
     row = [cells.get(c, "") for c in COLUMNS]
     lines = [",".join(COLUMNS)]
     lines.append(",".join(row).format(1, '"two\nlines"'))
     lines.append(",".join(row).format(2, "one line"))
-    fast = _fast_frame("x.csv", ("\n".join(lines) + trailing).encode())
+    fast = fast_frame("x.csv", ("\n".join(lines) + trailing).encode())
     assert fast["line"].tolist() == [2, 4]
 
 
 def test_fast_reader_skips_a_byte_order_mark():
     from pathlib import Path
 
-    from timeline.data import _fast_frame
+    from timeline.data.read import fast_frame
 
     raw = (Path(__file__).parent.parent / "data" / "events.csv").read_bytes()
-    plain = _fast_frame("events.csv", raw)
-    marked = _fast_frame("events.csv", b"\xef\xbb\xbf" + raw)
+    plain = fast_frame("events.csv", raw)
+    marked = fast_frame("events.csv", b"\xef\xbb\xbf" + raw)
     assert marked is not None and list(marked.columns) == list(plain.columns)
     assert marked.equals(plain)

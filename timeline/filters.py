@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from timeline.chart import CALLOUT_MODES
-from timeline.data import Dataset
+from timeline.data import Dataset, slugify
 from timeline.dates import parse_dates
 
 QUERY_MAX = 200
@@ -250,5 +250,5 @@ def filter_slug(dataset: Dataset, flt: EventFilter) -> str:
     if flt.date_from or flt.date_to:
         parts.append(f"{flt.date_from or 'start'}-{flt.date_to or 'end'}")
     if flt.query:
-        parts.append(re.sub(r"[^a-z0-9]+", "-", flt.query.lower()).strip("-")[:30] or "search")
+        parts.append(slugify(flt.query)[:30] or "search")
     return "_".join(p for p in parts if p)

@@ -1,0 +1,98 @@
+"""Read and validate an events CSV (and its metadata) into a typed DataFrame.
+
+Every problem found is collected and reported together, each naming the file, line, column, the
+bad value and what was expected, so one run of ``timeline validate`` is enough to fix a file.
+
+The package's face is this module; its parts, in the order a load runs them:
+``read`` (bytes -> text columns), ``schema`` (per-column checks), ``rules`` (checks across
+columns), ``columns`` (text -> typed columns), ``info`` (``events.toml``) and ``dataset``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+from pyarrow import default_memory_pool as pa_memory_pool
+
+from timeline.data.columns import type_columns
+from timeline.data.dataset import Dataset, theme_combinations, themes_by_frequency
+from timeline.data.fields import (
+    CALLOUT_MAX,
+    COLUMNS,
+    KINDS,
+    LABEL_MAX,
+    REQUIRED_COLUMNS,
+    SLUG,
+    TITLE_MAX,
+    slugify,
+)
+from timeline.data.info import DatasetInfo, load_info
+from timeline.data.problems import DataError, Problem
+from timeline.data.read import DEFAULT_MAX_BYTES, max_bytes, read_frame
+from timeline.data.rules import quote_date_problems, row_problems
+from timeline.data.schema import schema_problems
+
+__all__ = [
+    "CALLOUT_MAX",
+    "COLUMNS",
+    "DEFAULT_MAX_BYTES",
+    "KINDS",
+    "LABEL_MAX",
+    "REQUIRED_COLUMNS",
+    "SLUG",
+    "TITLE_MAX",
+    "DataError",
+    "Dataset",
+    "DatasetInfo",
+    "Problem",
+    "load_dataset",
+    "load_events",
+    "load_info",
+    "max_bytes",
+    "slugify",
+    "theme_combinations",
+]
+
+
+def load_dataset(path: str | os.PathLike, info_path: str | os.PathLike | None = None) -> Dataset:
+    """Load ``path`` and the metadata beside it (``events.toml`` for ``events.csv``).
+
+    Raises DataError listing every problem when the file cannot be used as it is.
+    """
+    path = Path(path)
+    info_path = Path(info_path) if info_path else path.with_suffix(".toml")
+    info = load_info(info_path, default_title=path.stem)
+    events = load_events(path, theme_labels=info.theme_labels)
+    problems = quote_date_problems(str(path), events, info, info_path)
+    if problems:
+        raise DataError(problems)
+    themes = tuple(info.theme_labels) or themes_by_frequency(events)
+    return Dataset(events=events, info=info, themes=themes, path=str(path))
+
+
+def load_events(
+    path: str | os.PathLike, theme_labels: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Read an events CSV into a typed, validated DataFrame (one row per CSV record)."""
+    name = str(path)
+    frame, problems = read_frame(Path(path))
+    given = [c for c in COLUMNS if c in frame.columns]
+    frame = frame.reindex(columns=[*COLUMNS, "line"], fill_value="")
+    for column in given:
+        frame[column] = frame[column].str.strip()
+    problems += schema_problems(name, frame, theme_labels or {}, given)
+    problems += row_problems(name, frame)
+    typed, date_problems = type_columns(name, frame)
+    problems += date_problems
+    if problems:
+        problems.sort(
+            key=lambda p: (p.line or 0, COLUMNS.index(p.column) if p.column in COLUMNS else -1)
+        )
+        raise DataError(problems)
+    del frame
+    # Arrow's allocator keeps what the reader and the checks freed; hand it back to the system,
+    # or a 1M-row file would leave the server holding several times its size.
+    pa_memory_pool().release_unused()
+    return typed
