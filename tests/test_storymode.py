@@ -40,7 +40,9 @@ def _playing(step):
 
 
 def test_a_story_address_shows_the_steps_view(dataset, stories, gap):
-    out = storymode.sync_url(dataset, stories, ids.URL, f"?story={SLUG}&step=2", {}, {})
+    out = storymode.sync_url(
+        dataset, stories, ids.URL, search=f"?story={SLUG}&step=2", controls={}, story={}
+    )
     step = gap.steps[1]
     assert out["story"] == _playing(2)
     assert out["themes"] == list(step.themes)
@@ -56,37 +58,52 @@ def test_a_story_address_shows_the_steps_view(dataset, stories, gap):
     [("?story=nope&step=1", "No story 'nope'"), (f"?story={SLUG}&step=99", "showing step")],
 )
 def test_a_bad_story_address_gives_a_note(dataset, stories, search, note):
-    out = storymode.sync_url(dataset, stories, ids.URL, search, {}, {})
+    out = storymode.sync_url(dataset, stories, ids.URL, search=search, controls={}, story={})
     assert note in _text(out["notes"])
 
 
 def test_a_step_past_the_end_shows_the_last_step(dataset, stories, gap):
-    out = storymode.sync_url(dataset, stories, ids.URL, f"?story={SLUG}&step=99", {}, {})
+    out = storymode.sync_url(
+        dataset, stories, ids.URL, search=f"?story={SLUG}&step=99", controls={}, story={}
+    )
     assert out["story"] == _playing(len(gap.steps))
     assert out["search"] == f"?story={SLUG}&step={len(gap.steps)}"
 
 
 def test_the_steps_own_view_arriving_keeps_the_story_address(dataset, stories, gap):
-    opened = storymode.sync_url(dataset, stories, ids.URL, f"?story={SLUG}&step=3", {}, {})
+    opened = storymode.sync_url(
+        dataset, stories, ids.URL, search=f"?story={SLUG}&step=3", controls={}, story={}
+    )
     controls = {k: opened[k] for k in ("themes", "years", "selected", "pins", "callouts", "zoom")}
     controls["query"] = ""
-    out = storymode.sync_url(dataset, stories, ids.THEMES, "", controls, _playing(3))
+    out = storymode.sync_url(
+        dataset, stories, ids.THEMES, search="", controls=controls, story=_playing(3)
+    )
     assert out == {}
     # Clicking another event keeps the story too.
     clicked = {**controls, "selected": gap.steps[0].focus[0]}
-    assert storymode.sync_url(dataset, stories, ids.SELECTED, "", clicked, _playing(3)) == {}
+    assert (
+        storymode.sync_url(
+            dataset, stories, ids.SELECTED, search="", controls=clicked, story=_playing(3)
+        )
+        == {}
+    )
 
 
 def test_changing_a_filter_leaves_the_story_and_keeps_its_place(dataset, stories):
     controls = view_values(["security"], [1947, 2022])
-    out = storymode.sync_url(dataset, stories, ids.THEMES, "", controls, _playing(3))
+    out = storymode.sync_url(
+        dataset, stories, ids.THEMES, search="", controls=controls, story=_playing(3)
+    )
     assert out["story"] == {"slug": SLUG, "step": 3, "playing": False}
     assert out["search"] == "?themes=security"
 
 
 def test_next_previous_home_end_and_esc(dataset, stories, gap):
     def go(trigger, key=None, step=2):
-        return storymode.navigate(dataset, stories, trigger, key, _playing(step), SLUG)
+        return storymode.navigate(
+            dataset, stories, trigger, key=key, story=_playing(step), chosen=SLUG
+        )
 
     last = len(gap.steps)
     assert go(ids.STORY_NEXT) == f"?story={SLUG}&step=3"
@@ -104,14 +121,19 @@ def test_next_previous_home_end_and_esc(dataset, stories, gap):
 
 
 def test_play_and_resume(dataset, stories):
-    play = storymode.navigate(dataset, stories, ids.STORY_PLAY, None, {}, SLUG)
+    play = storymode.navigate(dataset, stories, ids.STORY_PLAY, key=None, story={}, chosen=SLUG)
     assert play == f"?story={SLUG}&step=1"
     left = {"slug": SLUG, "step": 4, "playing": False}
-    resume = storymode.navigate(dataset, stories, ids.STORY_RESUME, None, left, SLUG)
+    resume = storymode.navigate(
+        dataset, stories, ids.STORY_RESUME, key=None, story=left, chosen=SLUG
+    )
     assert resume == f"?story={SLUG}&step=4"
     # Keys do nothing once the story is left.
     key = {"key": "ArrowRight", "n": 1}
-    assert storymode.navigate(dataset, stories, ids.STORY_KEY, key, left, SLUG) is no_update
+    assert (
+        storymode.navigate(dataset, stories, ids.STORY_KEY, key=key, story=left, chosen=SLUG)
+        is no_update
+    )
 
 
 def test_the_panel_shows_headline_narration_counter_and_attributed_commentary(
@@ -143,7 +165,7 @@ def test_a_left_story_offers_resume_and_no_story_hides_both(dataset, stories):
 
 
 def test_download_deck_without_a_story_says_so(dataset, engine, stories):
-    out = storymode.download_deck(dataset, engine, stories, {}, "pptx")
+    out = storymode.download_deck(dataset, engine, stories=stories, story={}, fmt="pptx")
     assert "Play a story" in _text(out["status"]) and "download" not in out
 
 
@@ -151,7 +173,7 @@ def test_download_deck_is_a_pptx(dataset, engine, gap):
     # One step keeps it quick: the deck itself is tested in tests/test_deck.py.
     small = Story(gap.slug, gap.title, gap.subtitle, gap.steps[1:2])
     story = {"slug": SLUG, "step": 1, "playing": True}
-    out = storymode.download_deck(dataset, engine, {SLUG: small}, story, "pptx")
+    out = storymode.download_deck(dataset, engine, stories={SLUG: small}, story=story, fmt="pptx")
     assert out["download"]["filename"] == f"{SLUG}.pptx"
     data = base64.b64decode(out["download"]["content"])
     with zipfile.ZipFile(io.BytesIO(data)) as deck:

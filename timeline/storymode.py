@@ -70,13 +70,13 @@ def playing(story) -> bool:
 
 
 def sync_url(
-    dataset: Dataset, stories: dict[str, Story], trigger, search, controls: dict, story
+    dataset: Dataset, stories: dict[str, Story], trigger, *, search, controls: dict, story
 ) -> dict:
     """``callbacks.sync_url`` that also reads and keeps a story's address (outputs: its own and
     ``story``)."""
     named = story_in_query(search) if trigger in (None, ids.URL) else None
     if named:
-        return open_step(dataset, stories, *named, story)
+        return open_step(dataset, stories, named[0], step_text=named[1], story=story)
     if playing(story) and trigger not in (None, ids.URL, ids.RESET):
         place = story_place(stories, story)
         step_view = place and step_state(dataset, place[0].steps[place[1] - 1])
@@ -91,7 +91,7 @@ def sync_url(
     return out
 
 
-def open_step(dataset: Dataset, stories: dict[str, Story], slug: str, step_text: str, story):
+def open_step(dataset: Dataset, stories: dict[str, Story], slug: str, *, step_text: str, story):
     """The controls, notes and story state for ``?story=<slug>&step=<step_text>``."""
     found = stories.get(slug)
     if found is None:
@@ -123,7 +123,7 @@ def open_step(dataset: Dataset, stories: dict[str, Story], slug: str, step_text:
     }
 
 
-def navigate(dataset: Dataset, stories: dict[str, Story], trigger, key, story, chosen) -> object:
+def navigate(dataset: Dataset, stories: dict[str, Story], trigger, *, key, story, chosen) -> object:
     """The address a story button or key leads to, or no_update."""
     if trigger == ids.STORY_PLAY:
         return story_query(chosen, 1) if chosen in stories else no_update
@@ -224,7 +224,7 @@ def deck_inputs() -> dict:
 
 
 def download_deck(
-    dataset: Dataset, engine: ExportEngine, stories: dict[str, Story], story, fmt
+    dataset: Dataset, engine: ExportEngine, *, stories: dict[str, Story], story, fmt
 ) -> dict:
     """The deck of the story being played, as PPTX or PDF, and a status line."""
     place = story_place(stories, story)

@@ -95,7 +95,9 @@ def register_url_sync(app: Dash, dataset: Dataset, stories: dict[str, Story]) ->
 
     @app.callback(output=outputs, inputs=inputs)
     def sync_url(search, controls, reset, story):
-        result = storymode.sync_url(dataset, stories, ctx.triggered_id, search, controls, story)
+        result = storymode.sync_url(
+            dataset, stories, ctx.triggered_id, search=search, controls=controls, story=story
+        )
         return cb.complete(outputs, result)
 
 
@@ -119,7 +121,9 @@ def register_stories(
     )
     def navigate(*values):
         key, story, slug = values[-3:]
-        return storymode.navigate(dataset, stories, ctx.triggered_id, key, story, slug)
+        return storymode.navigate(
+            dataset, stories, ctx.triggered_id, key=key, story=story, chosen=slug
+        )
 
     panel = storymode.panel_outputs()
 
@@ -131,7 +135,9 @@ def register_stories(
 
     @app.callback(output=deck, inputs=storymode.deck_inputs(), prevent_initial_call=True)
     def download_deck(clicks, fmt, story):
-        return cb.complete(deck, storymode.download_deck(dataset, engine, stories, story, fmt))
+        return cb.complete(
+            deck, storymode.download_deck(dataset, engine, stories=stories, story=story, fmt=fmt)
+        )
 
     app.clientside_callback(
         ClientsideFunction("timeline", "storyMode"),
