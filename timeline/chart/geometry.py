@@ -96,7 +96,14 @@ class Geometry:
         self.lane_count = max(len(lane_labels), 1)
         self.x_lo, self.x_hi = (pd.Timestamp(v) for v in x_range)
         self.ms_per_px = (self.x_hi - self.x_lo) / _MS / self.plot_w
-        self.band_max_px = self.plot_h * s.callout_band_fraction
+        # The callouts may take up to a share of the height, but never the lanes' least room.
+        f = self.fonts
+        era_px = f.small * s.line_height * s.era_rows + f.base * 0.3
+        below = f.small * s.tone_min + f.base * s.tone_gap + era_px
+        lanes_min = f.base * s.lane_min * self.lane_count
+        self.band_max_px = max(
+            0.0, min(self.plot_h * s.callout_band_fraction, self.plot_h - below - lanes_min)
+        )
         self.set_callout_band(self.band_max_px)
 
     def _left_margin(self, lane_labels: Sequence[str]) -> float:

@@ -152,7 +152,8 @@ class Sizes:
     slide_gap: float = 0.6  # between a slide's title block and the plot, ticks and legend
     plot_min_px: float = 200
     tone_gap: float = 0.5  # between the callouts and the swing strip
-    tone_min: float = 4.5  # in small-font sizes: room for its three tick labels
+    tone_min: float = 4.0  # in small-font sizes: room for its three tick labels
+    lane_min: float = 1.0  # each lane's least height, so sub-rows of markers stay apart
     tone_fraction: float = 0.26  # of the height left for the swing strip and the lanes
     era_rows: int = 2  # rows of era names above the lanes
     tick_len_px: float = 4
