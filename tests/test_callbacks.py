@@ -199,3 +199,23 @@ def test_the_first_view_is_the_default(dataset):
     assert view.count == f"Showing {len(events)} of {len(events)} events"
     assert view.title == dataset.info.title
     assert view.notes == ()
+
+
+def test_the_detail_panel_says_how_the_tone_was_coded(dataset):
+    from timeline.panels import detail_panel
+
+    def texts(children):
+        for child in children or []:
+            if isinstance(child, str):
+                yield child
+            elif child is not None:
+                yield from texts(
+                    getattr(child, "children", None)
+                    if not isinstance(getattr(child, "children", None), str)
+                    else [child.children]
+                )
+
+    shown = " ".join(texts(detail_panel(dataset, "2011-salala-incident")))
+    assert "Tone −10" in shown and "CAMEO 195: employ aerial weapons" in shown
+    third = " ".join(texts(detail_panel(dataset, "2019-article-370-revoked")))
+    assert "Note: Third party" in third

@@ -323,3 +323,16 @@ def test_leaders_end_at_their_marker_and_never_cross_or_hide(dataset, flt, size)
         apart_x = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0]
         apart_y = a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
         assert apart_x or apart_y
+
+
+def test_third_party_events_stay_off_the_swing_line(dataset):
+    events = dataset.events[dataset.events["kind"] == "event"]
+    others = events["tone_note"].str.lower().str.startswith("third party")
+    assert others.any()
+    x_range = (pd.Timestamp("1947-01-01"), pd.Timestamp("2022-01-01"))
+    _, with_them = swing_curve(events, x_range)
+    _, without = swing_curve(events[~others], x_range)
+    np.testing.assert_array_equal(with_them, without)
+    # Had they counted, their zeros would have pulled the line: the test would see it.
+    counted = events.assign(tone_note="")
+    assert not np.array_equal(swing_curve(counted, x_range)[1], with_them, equal_nan=True)

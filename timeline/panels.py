@@ -9,6 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from timeline import ids
+from timeline.cameo import describe
 from timeline.chart import STYLES
 from timeline.data import Dataset
 from timeline.dates import describe_span
@@ -162,15 +163,20 @@ def detail_panel(dataset: Dataset, event_id: str, pins=()) -> list:
         html.P(ev["summary"] or "—"),
     ]
     if pd.notna(ev["tone"]):
-        children.append(
-            html.P(
-                f"Tone {ev['tone']:+g} on the −10 (hostility) to +10 (cooperation) scale.",
-                className="tone-note",
-            )
-        )
+        children.append(html.P(_tone_text(ev), className="tone-note"))
     children += _quotes(dataset, ev)
     children += [html.H3("Source"), html.P(_source(ev["source"], ev["url"]), className="source")]
     return children
+
+
+def _tone_text(ev: pd.Series) -> str:
+    """The tone, the CAMEO event code it comes from, and why it differs from that code's value."""
+    tone = "0" if ev["tone"] == 0 else f"{ev['tone']:+g}".replace("-", "−")
+    text = f"Tone {tone} on the −10 (hostility) to +10 (cooperation) scale"
+    code = describe(str(ev.get("cameo") or ""))
+    text += f", coded as {code}." if code else "."
+    note = " ".join(str(ev.get("tone_note") or "").split()).rstrip(".")
+    return f"{text} Note: {note[:1].upper()}{note[1:]}." if note else text
 
 
 def _quotes(dataset: Dataset, ev: pd.Series) -> list:

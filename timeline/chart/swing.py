@@ -19,6 +19,14 @@ MIN_WEIGHT = 0.011
 _MS_PER_DAY = 86_400_000
 
 
+def third_party(items: pd.DataFrame) -> pd.Series:
+    """Events between others (a ``tone_note`` beginning "third party"): scored 0, they are not
+    part of the relationship's swing, which they would only pull toward zero."""
+    if "tone_note" not in items:
+        return pd.Series(False, index=items.index)
+    return items["tone_note"].str.lower().str.startswith("third party").fillna(False)
+
+
 def swing_curve(
     items: pd.DataFrame, x_range, points: int = SWING_POINTS
 ) -> tuple[pd.DatetimeIndex, np.ndarray]:
@@ -29,7 +37,7 @@ def swing_curve(
     """
     lo, hi = (pd.Timestamp(v) for v in x_range)
     grid = pd.date_range(lo, hi, periods=points)
-    rated = items[items["tone"].notna()]
+    rated = items[items["tone"].notna() & ~third_party(items)]
     if rated.empty:
         return grid, np.full(points, np.nan)
     t = midpoint(rated).to_numpy().astype("datetime64[ms]").astype("int64")
