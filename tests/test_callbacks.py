@@ -204,16 +204,14 @@ def test_the_first_view_is_the_default(dataset):
 def test_the_detail_panel_says_how_the_tone_was_coded(dataset):
     from timeline.panels import detail_panel
 
-    def texts(children):
-        for child in children or []:
-            if isinstance(child, str):
-                yield child
-            elif child is not None:
-                yield from texts(
-                    getattr(child, "children", None)
-                    if not isinstance(getattr(child, "children", None), str)
-                    else [child.children]
-                )
+    def texts(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, list | tuple):
+            for child in node:
+                yield from texts(child)
+        elif node is not None:
+            yield from texts(getattr(node, "children", None))
 
     shown = " ".join(texts(detail_panel(dataset, "2011-salala-incident")))
     assert "Tone −10" in shown and "CAMEO 195: employ aerial weapons" in shown
