@@ -107,3 +107,18 @@ def test_a_dataset_without_stories_gets_a_step_per_theme(data_copy):
     assert [s.title for s in story.steps] == [dataset.theme_label(t) for t in dataset.themes]
     slides = plan_deck(dataset, story)
     assert len([s for s in slides if s.chart is not None]) == len(dataset.themes)
+
+
+def test_validate_checks_the_story_files_too(data_copy):
+    ok = CliRunner().invoke(cli, ["validate", str(data_copy / "events.csv")])
+    assert ok.exit_code == 0 and ok.output.rstrip().endswith("1947–2022"), ok.output
+    shutil.copy(BAD / "unknown-id.toml", data_copy / "stories" / "broken.toml")
+    result = CliRunner().invoke(cli, ["validate", str(data_copy / "events.csv")])
+    assert result.exit_code == 2
+    assert "stories/broken.toml" in result.output and "Traceback" not in result.output
+
+
+def test_validate_counts_the_shipped_story():
+    shipped = Path(__file__).resolve().parent.parent / "data" / "events.csv"
+    result = CliRunner().invoke(cli, ["validate", str(shipped)])
+    assert result.exit_code == 0 and result.output.rstrip().endswith(", 1 story")

@@ -69,21 +69,23 @@ def cli():
 @cli.command()
 @click.argument("path", default=data_path)
 def validate(path):
-    """Check an events CSV and report every problem in it.
+    """Check an events CSV, and the story files beside it, and report every problem in them.
 
-    Prints a one-line summary and exits 0 when the file is valid; otherwise lists each problem
-    (file, line, column, value, what was expected) and exits 2.
+    Prints a one-line summary and exits 0 when the files are valid; otherwise lists each problem
+    (file, line, column or step and field, value, what was expected) and exits 2.
 
     Example: timeline validate data/events.csv
     """
     dataset = load_or_exit(path)
+    stories = stories_or_exit(dataset)
     ev = dataset.events
     events = int(ev["kind"].eq("event").sum())
     eras = int(ev["kind"].eq("era").sum())
     first, last = year_bounds(dataset)
+    told = f", {len(stories)} stor{'y' if len(stories) == 1 else 'ies'}" if stories else ""
     click.echo(
         f"{path}: OK — {events} events, {eras} eras, {len(dataset.themes)} themes "
-        f"({', '.join(dataset.themes)}), {first}–{last}"
+        f"({', '.join(dataset.themes)}), {first}–{last}{told}"
     )
 
 
