@@ -27,24 +27,25 @@ def data_path() -> str:
     return os.environ.get("TIMELINE_DATA", str(DEFAULT_DATA))
 
 
-def load_or_exit(path: str) -> Dataset:
-    """The dataset at ``path``; a broken file prints its problems and exits with code 2."""
+def _or_exit(load, source):
+    """``load(source)``; a broken file prints its problems and exits with code 2."""
     try:
-        return load_dataset(path)
+        return load(source)
     except DataError as exc:
         click.echo(exc.message, err=True)
         raise SystemExit(2) from None
+
+
+def load_or_exit(path: str) -> Dataset:
+    """The dataset at ``path``, or its problems and exit code 2."""
+    return _or_exit(load_dataset, path)
 
 
 def stories_or_exit(dataset: Dataset) -> list:
-    """The dataset's stories; a broken story file prints its problems and exits with code 2."""
+    """The dataset's stories, or their problems and exit code 2."""
     from timeline.stories import load_stories
 
-    try:
-        return load_stories(dataset)
-    except DataError as exc:
-        click.echo(exc.message, err=True)
-        raise SystemExit(2) from None
+    return _or_exit(load_stories, dataset)
 
 
 def _data_option(func):

@@ -219,53 +219,40 @@ def _slide(fig: Draft, geo: Geometry, text: SlideText) -> None:
     pad = f.base * s.slide_pad
     # Annotations rather than layout.title: Plotly centres a multi-line title on its anchor,
     # which would push a wrapped title off the top of the slide.
-    x = (pad - geo.margin["l"]) / geo.plot_w
     top_px = geo.margin["t"] - pad  # from the plot's top edge up to the slide's text block
     for name, lines, size, color, bold in (
         ("title", text.title, f.title, c.ink, True),
         ("subtitle", text.subtitle, f.subtitle, c.muted, False),
     ):
-        if not lines:
-            continue
-        shown = [f"<b>{escape(line)}</b>" if bold else escape(line) for line in lines]
-        fig.add_annotation(
-            x=x,
-            y=1 + geo.px_to_paper(top_px),
-            xref="paper",
-            yref="paper",
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            text="<br>".join(shown),
-            font={"size": size, "color": color},
-            name=name,
-        )
+        shown = [f"<b>{line}</b>" if bold else line for line in map(escape, lines)]
+        _block(fig, geo, shown, name=name, y=1 + geo.px_to_paper(top_px), font=(size, color))
         top_px -= len(lines) * size * s.line_height
     below_ticks = s.tick_len_px + f.base * s.line_height + f.base * s.slide_gap
+    small = (f.small, c.muted)
+    keys = [escape(line) for line in text.key]
+    _block(fig, geo, keys, name="key", y=-geo.px_to_paper(below_ticks), font=small)
+    footer = [escape(line) for line in text.footer]
+    y = (pad - geo.margin["b"]) / geo.plot_h
+    _block(fig, geo, footer, name="footer", y=y, yanchor="bottom", font=small)
+
+
+def _block(fig: Draft, geo: Geometry, lines: list[str], **place) -> None:
+    """Lines of (escaped) slide text from the slide's left edge: ``name``, ``y`` in paper
+    coordinates, ``font`` as (size, colour), and ``yanchor`` (top unless said)."""
+    if not lines:
+        return
+    size, color = place["font"]
+    pad = geo.fonts.base * geo.sizes.slide_pad
     fig.add_annotation(
-        x=x,
-        y=-geo.px_to_paper(below_ticks),
+        x=(pad - geo.margin["l"]) / geo.plot_w,
+        y=place["y"],
         xref="paper",
         yref="paper",
         xanchor="left",
-        yanchor="top",
+        yanchor=place.get("yanchor", "top"),
         showarrow=False,
-        text="<br>".join(escape(line) for line in text.key),
         align="left",
-        font={"size": f.small, "color": c.muted},
-        name="key",
+        text="<br>".join(lines),
+        font={"size": size, "color": color},
+        name=place["name"],
     )
-    if text.footer:
-        fig.add_annotation(
-            x=(pad - geo.margin["l"]) / geo.plot_w,
-            y=(pad - geo.margin["b"]) / geo.plot_h,
-            xref="paper",
-            yref="paper",
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            text="<br>".join(escape(line) for line in text.footer),
-            font={"size": f.small, "color": c.muted},
-            align="left",
-        )
