@@ -24,6 +24,7 @@ SHOTS = [
     ("screenshot.png", 1366, 768, "?event=2011-salala-incident", False),
     ("screenshot-full.png", 1366, 768, "?event=2011-salala-incident", True),
     ("screenshot-phone.png", 390, 844, "", False),
+    ("screenshot-phone-event.png", 390, 844, "?event=2011-salala-incident", False),
 ]
 
 
@@ -43,7 +44,9 @@ def main() -> None:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url + query)
             page.wait_for_selector(f"#{ids.CHART} .scatterlayer .point", state="attached")
-            page.wait_for_timeout(1500)
+            page.wait_for_selector(f"#{ids.GRID} .ag-row", state="attached")
+            # The figure is redrawn for the box it is in (a phone's is narrower), then settles.
+            page.wait_for_timeout(2000)
             page.screenshot(path=str(out / name), full_page=full)
             print(f"wrote docs/{name}")
             page.close()

@@ -40,6 +40,13 @@ def test_the_page_carries_the_contract(dataset, engine):
     assert contract["chart"]["height"] == APP_CHART_HEIGHT
 
 
+def test_the_controls_script_spells_no_id():
+    script = (ASSETS / "controls.js").read_text(encoding="utf-8")
+    assert f"'{CONTRACT_ELEMENT}'" in script
+    for value in ids.all_ids().values():
+        assert f"'{value}'" not in script and f"#{value}" not in script, value
+
+
 def test_the_page_script_spells_no_id_meta_key_or_role():
     script = (ASSETS / "clientside.js").read_text(encoding="utf-8")
     assert f"'{CONTRACT_ELEMENT}'" in script

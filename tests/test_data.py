@@ -229,7 +229,14 @@ def test_dates_keep_their_precision():
         ("197X", "", "the 1970s"),
         ("2011-05-02", "1 May in Washington", "2 May 2011 (1 May in Washington)"),
         ("1979~", "", "about 1979"),
-        ("2001-09?", "", "September 2001 (uncertain)"),
+        ("2001-09?", "", "September 2001, uncertain"),
+        # A note that only says the date another way replaces it: the date is said once.
+        ("2001-09?", "Sep or Oct 2001", "September or October 2001, uncertain"),
+        (
+            "2011-11-26",
+            "toll 24 or 26 (sources differ)",
+            "26 November 2011; toll 24 or 26 (sources differ)",
+        ),
     ],
 )
 def test_dates_are_said_as_precisely_as_known(text, note, said):

@@ -13,11 +13,12 @@ from outside, whatever the page would normally send.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from dash import Input, Output, State, dcc, html, no_update
 
 from timeline import ids
-from timeline.chart import CALLOUT_MODES, STYLES
+from timeline.chart import CALLOUT_MODES, STYLES, FigureStyle
 from timeline.data import Dataset
 from timeline.export import ExportEngine, ExportError, ImageSpec
 from timeline.filters import (
@@ -31,9 +32,9 @@ from timeline.filters import (
     year_bounds,
     zoom_range,
 )
-from timeline.layout import theme_options
+from timeline.layout import theme_choices
 from timeline.panels import detail_panel, detail_placeholder
-from timeline.views import build_view, export_view, export_view_csv, view_title
+from timeline.views import APP_STYLE, build_view, export_view, export_view_csv, view_title
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 def view_controls(dependency=Input) -> dict:
     """The page's controls that make a view, as ``Input``s or ``State``s of a callback."""
     return {
-        "themes": dependency(ids.THEMES, "value"),
+        "themes": dependency(ids.THEMES_CHOSEN, "data"),
         "years": dependency(ids.YEARS, "value"),
         "query": dependency(ids.SEARCH, "value"),
         "selected": dependency(ids.SELECTED, "data"),
@@ -51,12 +52,18 @@ def view_controls(dependency=Input) -> dict:
     }
 
 
+def view_inputs() -> dict:
+    """What a redraw of the view depends on: the controls, and the size of the chart's box."""
+    return {"controls": view_controls(Input), "size": Input(ids.CHART_SIZE, "data")}
+
+
 def view_outputs() -> dict:
     return {
         "figure": Output(ids.CHART, "figure"),
+        "summary": Output(ids.CHART_SUMMARY, "children"),
         "rows": Output(ids.GRID_ROWS, "data"),
         "count": Output(ids.COUNT, "children"),
-        "theme_options": Output(ids.THEMES, "options"),
+        "theme_choices": Output(ids.THEME_CHOICES, "data"),
         "title": Output(ids.EXPORT_TITLE, "placeholder"),
         "subtitle": Output(ids.EXPORT_SUBTITLE, "placeholder"),
         "file_name": Output(ids.EXPORT_NAME, "children"),
@@ -66,7 +73,7 @@ def view_outputs() -> dict:
 def url_outputs() -> dict:
     return {
         "search": Output(ids.URL, "search"),
-        "themes": Output(ids.THEMES, "value"),
+        "themes": Output(ids.THEMES_CHOSEN, "data"),
         "years": Output(ids.YEARS, "value"),
         "query": Output(ids.SEARCH, "value"),
         "selected": Output(ids.SELECTED, "data"),
@@ -172,19 +179,41 @@ def sync_url(dataset: Dataset, trigger, search, controls: dict) -> dict:
     return {"search": filter_to_query(state)}
 
 
-def render_view(dataset: Dataset, controls: dict) -> dict:
-    """Everything a change of view sends back: figure, list rows, count, theme options, the
-    export panel's default title, subtitle and file name."""
-    view = build_view(dataset, controls_to_state(dataset, **controls))
+def render_view(dataset: Dataset, controls: dict, size=None) -> dict:
+    """Everything a change of view sends back: figure (laid out for ``size``, the chart box's
+    {"width", "height"}), its summary, list rows, count, theme choices, the export panel's
+    default title, subtitle and file name."""
+    view = build_view(dataset, controls_to_state(dataset, **controls), chart_style(size))
     return {
         "figure": view.figure,
+        "summary": view.summary,
         "rows": view.rows,
         "count": view.count,
-        "theme_options": theme_options(dataset, view.theme_counts),
+        "theme_choices": theme_choices(dataset, view.theme_counts),
         "title": view.title,
         "subtitle": view.description,
         "file_name": f"File: {view.file_name}",
     }
+
+
+# The sizes a chart box may report; anything else is not a box on a screen.
+CHART_WIDTHS = (280, 3000)
+CHART_HEIGHTS = (240, 1600)
+
+
+def chart_style(size) -> FigureStyle:
+    """The app's figure style for a chart box of ``size`` (as the browser measured it), or the
+    default size when it has not been measured or is not a plausible box."""
+    try:
+        width, height = int(size["width"]), int(size["height"])
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return APP_STYLE
+    if not (
+        CHART_WIDTHS[0] <= width <= CHART_WIDTHS[1]
+        and CHART_HEIGHTS[0] <= height <= CHART_HEIGHTS[1]
+    ):
+        return APP_STYLE
+    return replace(APP_STYLE, width=width, height=height)
 
 
 def show_detail(dataset: Dataset, selected, pins) -> list:

@@ -49,9 +49,12 @@ def browser_contract() -> dict:
     Read when called, so what the page gets is what these definitions say at that moment.
     """
     from timeline import ids
+    from timeline.access import CONTROL_NAMES, PHONE_HIDDEN_COLUMNS
 
     return {
         "ids": ids.all_ids(),
+        "names": dict(CONTROL_NAMES),
+        "phoneHiddenColumns": list(PHONE_HIDDEN_COLUMNS),
         "meta": dict(vars(META)),
         "roles": dict(vars(ROLES)),
         "chart": {"width": APP_CHART_WIDTH, "height": APP_CHART_HEIGHT},

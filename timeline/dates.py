@@ -7,6 +7,8 @@ A date is ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or a decade ``YYYX``, optionally
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -111,14 +113,19 @@ def _parse_each(values: pd.Series) -> pd.DataFrame:
 def describe_date(text: str, note: str = "") -> str:
     """Say a date as precisely as it is known: '9 July 1971', 'July 1971', 'the 1970s'.
 
-    ``~`` reads as 'about', ``?`` as 'perhaps'; ``note`` (a time-zone caveat, say) is added in
-    brackets: '2 May 2011 (1 May in Washington)'.
+    ``~`` reads as 'about', ``?`` as ', uncertain'; ``note`` (a time-zone caveat, say) is added
+    in brackets: '2 May 2011 (1 May in Washington)'. A note that only says the date another
+    way ('Sep or Oct 2001') replaces it, so the date is said once: 'September or October 2001,
+    uncertain'.
     """
     text = (text or "").strip()
     flag = text[-1] if text[-1:] in "~?" and text else ""
     core = text.rstrip("~?")
     parts = core.split("-")
-    if core.endswith("X"):
+    restated = _as_date_words(note, year=core[:4])
+    if restated:
+        said, note = restated, ""
+    elif core.endswith("X"):
         said = f"the {core[:3]}0s"
     elif len(parts) == 3:
         said = f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
@@ -129,13 +136,39 @@ def describe_date(text: str, note: str = "") -> str:
     if flag == "~":
         said = f"about {said}"
     elif flag == "?":
-        said = f"{said} (uncertain)"
-    return f"{said} ({note})" if note else said
+        said = f"{said}, uncertain"
+    return _with_note(said, note)
+
+
+def _with_note(said: str, note: str) -> str:
+    """``said`` with ``note`` in brackets; after a semicolon when the note has brackets of its
+    own, so none are nested: '26 November 2011; toll 24, 26 or 28 (sources differ)'."""
+    if not note:
+        return said
+    return f"{said}; {note}" if "(" in note else f"{said} ({note})"
+
+
+_MONTH_WORDS = {m[:3].lower(): m for m in _MONTHS} | {"sept": "September"}
+_DATE_WORD = re.compile(r"[0-9]{1,4}|or|and|to|between|[–-]|,")
+
+
+def _as_date_words(note: str, *, year: str) -> str:
+    """``note`` with its months spelled out, if it is only a date said in words that names
+    ``year`` ('Sep or Oct 2001'); '' otherwise (a caveat such as '1 May in Washington')."""
+    words = re.findall(r"[A-Za-z]+\.?|[0-9]+|[–,-]", note or "")
+    if not words or year not in words:
+        return ""
+    said = []
+    for word in words:
+        month = _MONTH_WORDS.get(word.rstrip(".").lower())
+        if month is None and not _DATE_WORD.fullmatch(word):
+            return ""
+        said.append(month or word)
+    return " ".join(said).replace(" ,", ",")
 
 
 def describe_span(start: str, end: str = "", note: str = "") -> str:
     """Say a start date and an optional end date: 'May 1954 – 1979'."""
-    said = describe_date(start)
-    if end:
-        said = f"{said} – {describe_date(end)}"
-    return f"{said} ({note})" if note else said
+    if not end:
+        return describe_date(start, note)
+    return _with_note(f"{describe_date(start)} – {describe_date(end)}", note)

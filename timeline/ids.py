@@ -5,7 +5,16 @@ The page's JavaScript, the benchmarks and the tests read them from here too: the
 """
 
 URL = "url"
+# The theme picker (native checkboxes drawn by assets/controls.js) and the two stores behind
+# it: the ticked themes, and each theme's name, colour and count in the view.
 THEMES = "theme-filter"
+THEMES_CHOSEN = "themes-chosen"
+THEME_CHOICES = "theme-choices"
+FILTERS_TOGGLE = "filters-toggle"
+CHART_SUMMARY = "chart-summary"
+CHART_BOX = "chart-box"
+CHART_SIZE = "chart-size"  # {"width", "height"} of CHART_BOX in CSS pixels, or {} before measured
+CONTROLS = "controls"
 YEARS = "year-range"
 SEARCH = "text-search"
 CALLOUTS = "callout-mode"
@@ -19,6 +28,7 @@ GRID_ROWS = "event-rows"
 GRID_SPEC = "event-grid-spec"
 DETAIL = "event-detail"
 PIN_BUTTON = "pin-button"
+DETAIL_CLOSE = "detail-close"
 SELECTED = "selected-event"
 PINS = "pinned-events"
 ZOOM = "chart-zoom"

@@ -41,7 +41,7 @@ def build_layout(dataset: Dataset, first: View, stories=()) -> html.Div:
     With the first view in the page, the chart is drawn as soon as Plotly has loaded; a link
     with filters in it redraws once the filters are read.
     """
-    filters = _filters(dataset, year_bounds(dataset), theme_options(dataset, first.theme_counts))
+    filters = _filters(dataset, year_bounds(dataset))
     return html.Div(
         className="page",
         children=[
@@ -50,6 +50,11 @@ def build_layout(dataset: Dataset, first: View, stories=()) -> html.Div:
             dcc.Store(id=ids.PINS, data=[]),
             dcc.Store(id=ids.ZOOM, data=[]),
             dcc.Store(id=ids.VIEW_PENDING),
+            dcc.Store(id=ids.THEMES_CHOSEN, data=list(dataset.themes)),
+            dcc.Store(id=ids.THEME_CHOICES, data=theme_choices(dataset, first.theme_counts)),
+            # The chart box's size in CSS pixels (assets/controls.js): the figure is laid out
+            # for it, so callouts fit a phone as they fit a laptop.
+            dcc.Store(id=ids.CHART_SIZE, data={}),
             # The event list is drawn after the chart (assets/clientside.js, showList): AG Grid
             # takes a quarter of a second to start, and the chart is what people wait for.
             dcc.Store(id=ids.GRID_ROWS, data=first.rows),
@@ -57,12 +62,23 @@ def build_layout(dataset: Dataset, first: View, stories=()) -> html.Div:
             dcc.Download(id=ids.DOWNLOAD),
             dcc.Store(id=ids.STORY, data={}),
             dcc.Store(id=ids.STORY_KEY),
+            html.A("Skip to the chart", href="#main", className="skip-link"),
             _masthead(dataset),
             html.Div(
                 className="workspace",
                 children=[
+                    # On a phone the chart comes first and the controls wait behind this.
+                    html.Button(
+                        "Filters",
+                        id=ids.FILTERS_TOGGLE,
+                        className="button secondary filters-toggle",
+                        n_clicks=0,
+                        **{"aria-expanded": "false", "aria-controls": ids.CONTROLS},
+                    ),
                     html.Aside(
+                        id=ids.CONTROLS,
                         className="controls",
+                        **{"aria-label": "Stories, filters and export"},
                         children=[stories_control(stories), filters, export_panel(first)],
                     ),
                     _content(first),
@@ -92,17 +108,66 @@ def _masthead(dataset: Dataset) -> html.Header:
 
 
 def _content(first: View) -> html.Main:
-    """Notes, count, chart, key, event list and detail panel."""
+    """Story, notes, count, chart (with its text alternative and key), the selected event's
+    detail beside the chart, and the event list."""
     loading = html.P("Loading the list…", className="hint")
     return html.Main(
+        id="main",
         className="content",
+        tabIndex="-1",
         children=[
             story_panel(),
             html.Div(id=ids.NOTES, className="notes", role="status"),
-            html.P(first.count, id=ids.COUNT, className="count", **{"aria-live": "polite"}),
-            # A fixed-height box the responsive graph fills; the figure's callouts are laid
-            # out for this height (views.APP_STYLE), so CSS does not set it.
             html.Div(
+                className="view-bar",
+                children=[
+                    html.P(first.count, id=ids.COUNT, className="count", role="status"),
+                ],
+            ),
+            html.Div(
+                className="stage",
+                children=[
+                    html.Div(
+                        className="chart-column", children=[chart_figure(first), _legend_key()]
+                    ),
+                    html.Section(
+                        id=ids.DETAIL,
+                        className="detail",
+                        tabIndex="-1",
+                        **{"aria-live": "polite", "aria-label": "Selected event"},
+                        children=detail_placeholder(),
+                    ),
+                ],
+            ),
+            html.Section(
+                className="list",
+                **{"aria-labelledby": "events-heading"},
+                children=[
+                    html.H2("Events", id="events-heading"),
+                    html.P(
+                        "Every event in the view, as on the chart. Choose a row (arrow keys, "
+                        "then Space) to read it.",
+                        className="hint list-hint",
+                    ),
+                    html.Div(id=ids.LIST_SLOT, className="list-slot", children=loading),
+                ],
+            ),
+        ],
+    )
+
+
+def chart_figure(first: View) -> html.Figure:
+    """The chart and its text alternative: the one place the graph's container is built.
+
+    The figure is laid out for the size the box has (``ids.CHART_SIZE``, measured in the
+    browser), so style.css may change it for a phone; elsewhere it is the default figure's.
+    """
+    return html.Figure(
+        className="chart-figure",
+        **{"aria-labelledby": ids.CHART_SUMMARY},
+        children=[
+            html.Div(
+                id=ids.CHART_BOX,
                 className="chart-box",
                 style={"height": f"{APP_CHART_HEIGHT}px"},
                 children=[
@@ -111,26 +176,7 @@ def _content(first: View) -> html.Main:
                     ),
                 ],
             ),
-            _legend_key(),
-            html.Div(
-                className="below-chart",
-                children=[
-                    html.Section(
-                        className="list",
-                        children=[
-                            html.H2("Events"),
-                            html.Div(id=ids.LIST_SLOT, className="list-slot", children=loading),
-                        ],
-                    ),
-                    html.Section(
-                        id=ids.DETAIL,
-                        className="detail",
-                        tabIndex="-1",
-                        **{"aria-live": "polite"},
-                        children=detail_placeholder(),
-                    ),
-                ],
-            ),
+            html.Figcaption(first.summary, id=ids.CHART_SUMMARY, className="chart-summary"),
         ],
     )
 
@@ -150,43 +196,42 @@ def _attribution(dataset: Dataset) -> list:
     ]
 
 
-def _filters(dataset: Dataset, years: tuple[int, int], options: list[dict]) -> html.Section:
+def _filters(dataset: Dataset, years: tuple[int, int]) -> html.Section:
     lo, hi = years
-    step = 10 if hi - lo > 30 else 5
-    marks = {y: str(y) for y in range(lo - lo % step + step, hi + 1, step * 2)}
     return html.Section(
         className="filters",
+        **{"aria-labelledby": "filters-heading"},
         children=[
-            html.H2("Filter"),
+            html.H2("Filter", id="filters-heading"),
             html.Label("Search", htmlFor=ids.SEARCH, className="field-label"),
             dcc.Input(
                 id=ids.SEARCH,
                 type="search",
                 debounce=0.3,
-                placeholder="title, summary, commentary",
+                placeholder="title, summary, commentary, theme, source",
                 maxLength=200,
                 className="search",
                 value="",
             ),
-            html.Div("Themes", className="field-label", id="themes-label"),
-            dcc.Checklist(
+            # Native checkboxes, each with an "only" button beside it, drawn by
+            # assets/controls.js from the two theme stores: Dash's Checklist nests its inputs in
+            # unnamed listbox options, which screen readers cannot use.
+            html.Fieldset(
                 id=ids.THEMES,
-                options=options,
-                value=list(dataset.themes),
                 className="themes",
-                labelClassName="theme-option",
-                inputClassName="theme-input",
+                children=[html.Legend("Themes", className="field-label")],
             ),
             html.Div("Years", className="field-label", id="years-label"),
+            # Shown as its two year fields only (style.css says why).
             dcc.RangeSlider(
                 id=ids.YEARS,
                 min=lo,
                 max=hi,
                 step=1,
                 value=[lo, hi],
-                marks=marks,
+                marks=None,
                 allowCross=False,
-                tooltip={"placement": "bottom", "always_visible": False},
+                allow_direct_input=True,
                 className="years",
             ),
             html.Div("Callouts", className="field-label", id="callouts-label"),
@@ -202,20 +247,15 @@ def _filters(dataset: Dataset, years: tuple[int, int], options: list[dict]) -> h
     )
 
 
-def theme_options(dataset: Dataset, counts: dict[str, int]) -> list[dict]:
-    """The theme checklist: each theme's colour, name and its number of events in the view."""
+def theme_choices(dataset: Dataset, counts: dict[str, int]) -> list[dict]:
+    """The theme picker's rows: each theme's id, name, colour and events in the view."""
     lanes = theme_lanes(dataset.themes, dataset.info.theme_labels)
     return [
         {
-            "label": html.Span(
-                className="theme-label",
-                children=[
-                    html.Span(className="swatch", style={"backgroundColor": lane.color}),
-                    html.Span(lane.label, className="theme-name"),
-                    html.Span(f"{counts.get(lane.theme, 0):,}", className="theme-count"),
-                ],
-            ),
-            "value": lane.theme,
+            "theme": lane.theme,
+            "label": lane.label,
+            "color": lane.color,
+            "count": counts.get(lane.theme, 0),
         }
         for lane in lanes
     ]
@@ -244,23 +284,35 @@ def event_grid() -> dag.AgGrid:
     """
     return dag.AgGrid(
         id=ids.GRID,
+        # Titles, dates and themes wrap (rows grow to fit) rather than being cut.
         columnDefs=[
             {
                 "field": "start_iso",
                 "headerName": "Date",
                 "sort": "asc",
-                "width": 150,
+                "flex": 1,
+                "minWidth": 100,
                 "valueFormatter": {"function": "params.data.when"},
+                "wrapText": True,
+                "autoHeight": True,
             },
             {
                 "field": "title",
                 "headerName": "Event",
                 "flex": 3,
-                "minWidth": 220,
-                "tooltipField": "title",
+                "minWidth": 150,
+                "wrapText": True,
+                "autoHeight": True,
             },
-            {"field": "themes", "headerName": "Themes", "flex": 1, "minWidth": 140},
-            {"field": "tone", "headerName": "Tone", "width": 90, "type": "numericColumn"},
+            {
+                "field": "themes",
+                "headerName": "Themes",
+                "flex": 1,
+                "minWidth": 90,
+                "wrapText": True,
+                "autoHeight": True,
+            },
+            {"field": "tone", "headerName": "Tone", "width": 72, "type": "numericColumn"},
         ],
         rowData=[],
         getRowId="params.data.id",
@@ -272,6 +324,8 @@ def event_grid() -> dag.AgGrid:
                 "enableClickSelection": True,
             },
             "animateRows": False,
+            # Every column in the page, so the header row is whole for screen readers.
+            "suppressColumnVirtualisation": True,
             "localeText": {"noRowsToShow": "No events match these filters."},
         },
         className="ag-theme-quartz",

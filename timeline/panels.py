@@ -5,6 +5,8 @@ Like ``layout``, these build components from what they are given and do no data 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from dash import dcc, html
 
@@ -12,7 +14,7 @@ from timeline import ids
 from timeline.cameo import describe
 from timeline.chart import STYLES
 from timeline.data import Dataset
-from timeline.dates import describe_span
+from timeline.dates import describe_date, describe_span
 from timeline.export import FORMATS, PRESETS
 from timeline.views import View
 
@@ -129,7 +131,7 @@ def detail_placeholder() -> list:
     return [
         html.H2("Event"),
         html.P(
-            "Click an event on the chart or in the list to read what happened, what the "
+            "Choose an event on the chart or in the list to read what happened, what the "
             "author says about it, and where the facts come from.",
             className="hint",
         ),
@@ -137,36 +139,94 @@ def detail_placeholder() -> list:
 
 
 def detail_panel(dataset: Dataset, event_id: str, pins=()) -> list:
-    """What happened, what the author says, what the paper says, the sources, and a button to
-    pin (or unpin) the event's callout on the chart."""
+    """What happened, what the author says, what the paper says, the sources, buttons to copy
+    the author's words or the citation, and a button to pin (or unpin) the event's callout."""
     match = dataset.events[dataset.events["id"] == event_id]
     if match.empty:
         return detail_placeholder()
     ev = match.iloc[0]
     when = describe_span(ev["start_text"], ev["end_text"], ev["date_note"])
     labels = [dataset.theme_label(t) for t in ev["themes"]]
-    pinned = event_id in pins
     children = [
-        html.P(when, className="when"),
+        html.Div(
+            className="detail-bar",
+            children=[
+                html.P(when, className="when"),
+                html.Button(
+                    "Close",
+                    id=ids.DETAIL_CLOSE,
+                    className="button secondary detail-close",
+                    n_clicks=0,
+                    title="Close the event's details (Esc)",
+                ),
+            ],
+        ),
         html.H2(ev["title"], className="event-title"),
         html.P(", ".join(labels), className="event-themes") if labels else None,
-        html.Button(
-            "Unpin" if pinned else "Pin as callout",
-            id=ids.PIN_BUTTON,
-            className="button secondary pin",
-            n_clicks=0,
-            title="Remove this event's callout from the chart and exports"
-            if pinned
-            else "Show this event's callout on the chart and in exports",
-        ),
+        _pin_button(event_id in pins),
         html.H3("What happened"),
         html.P(ev["summary"] or "—"),
     ]
     if pd.notna(ev["tone"]):
         children.append(html.P(_tone_text(ev), className="tone-note"))
     children += _quotes(dataset, ev)
-    children += [html.H3("Source"), html.P(_source(ev["source"], ev["url"]), className="source")]
+    children += _sources(ev["source"], ev["url"])
     return children
+
+
+def _pin_button(pinned: bool) -> html.Button:
+    return html.Button(
+        "Unpin" if pinned else "Pin as callout",
+        id=ids.PIN_BUTTON,
+        className="button secondary pin",
+        n_clicks=0,
+        title="Remove this event's callout from the chart and exports"
+        if pinned
+        else "Show this event's callout on the chart and in exports",
+    )
+
+
+def copy_button(label: str, text: str, done: str) -> html.Div:
+    """A button that copies ``text`` (assets/controls.js) and says ``done`` when it has."""
+    return html.Div(
+        className="copy-bar",
+        children=[
+            html.Button(
+                label,
+                className="button secondary copy-button",
+                n_clicks=0,
+                **{"data-copy": text, "data-done": done},
+            ),
+            html.Span(className="copy-status", role="status"),
+        ],
+    )
+
+
+def _sources(text: str, url: str) -> list:
+    """Each source of the row as its own item, and the row's web page as a link named by its
+    address (the data has one link per row, not one per source)."""
+    sources = split_sources(text)
+    items = [html.Li(source) for source in sources]
+    if url.startswith(("http://", "https://")):
+        items.append(html.Li(["Online: ", link(_address(url), url)], className="source-link"))
+    heading = "Sources" if len(sources) > 1 else "Source"
+    citation = "\n".join([*sources, url] if url else sources)
+    return [
+        html.H3(heading),
+        html.Ul(items, className="sources"),
+        copy_button("Copy citation", citation, "Citation copied"),
+    ]
+
+
+def split_sources(text: str) -> list[str]:
+    """A row's sources: its ``source`` cell holds several separated by ' ; '."""
+    return [part.strip() for part in (text or "").split(" ; ") if part.strip()]
+
+
+def _address(url: str) -> str:
+    """A link's address as a reader would name it: 'pbs.org/wgbh/pages/…'."""
+    bare = url.split("://", 1)[-1].removeprefix("www.")
+    return bare if len(bare) <= 48 else bare[:47] + "…"
 
 
 def _tone_text(ev: pd.Series) -> str:
@@ -198,20 +258,40 @@ def _quotes(dataset: Dataset, ev: pd.Series) -> list:
 
 
 def author_quote(dataset: Dataset, words: str) -> html.Blockquote:
-    """The article author's ``words``, verbatim, with who wrote them and where."""
+    """The article author's ``words``, verbatim, with who wrote them and where, and a button
+    that copies them with that attribution."""
     source = dataset.info.source
     author = source.get("author", "The article's author")
+    title = source.get("title", "the article")
     published = (
         f" ({source.get('publisher', '')}, {source.get('date', '')})"
         if source.get("publisher")
         else ""
     )
-    footer = ["— ", author, ", ", html.Cite(source.get("title", "the article")), published]
-    return html.Blockquote(className="quote author", children=[html.P(words), html.Footer(footer)])
+    footer = ["— ", author, ", ", html.Cite(title), published]
+    return html.Blockquote(
+        className="quote author",
+        children=[
+            html.P(words),
+            html.Footer(footer),
+            copy_button("Copy quote", quote_text(dataset, words), "Quote copied"),
+        ],
+    )
 
 
-def _source(text: str, url: str) -> list:
-    return [text, " ", link("link", url)] if url.startswith(("http://", "https://")) else [text]
+def quote_text(dataset: Dataset, words: str) -> str:
+    """The author's ``words`` as one pastes them: verbatim, then author, article, publisher
+    and date."""
+    source = dataset.info.source
+    date = str(source.get("date") or "")
+    said = describe_date(date) if _ISO_DATE.fullmatch(date) else date
+    parts = [source.get("author"), f"‘{source['title']}’" if source.get("title") else None]
+    parts += [source.get("publisher"), said or None]
+    by = ", ".join(str(p) for p in parts if p)
+    return f"“{words}” — {by}" if by else f"“{words}”"
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
 
 
 def link(text: str, url: str):

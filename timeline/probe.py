@@ -58,9 +58,8 @@ def view_values(themes, years, query: str = "", selected: str = "", **chosen) ->
 
 def update_view_payload(themes, years, query: str, selected: str = "", **chosen) -> dict:
     """A change of view, as the page sends it when a theme is (un)ticked."""
-    controls = cb.view_controls(Input)
     values = view_values(themes, years, query, selected, **chosen)
-    return callback_request(cb.view_outputs(), {"controls": controls}, {"controls": values})
+    return callback_request(cb.view_outputs(), cb.view_inputs(), {"controls": values, "size": {}})
 
 
 def export_payload(fmt: str, preset: str, themes, years, *, query="", scale=1, **chosen) -> dict:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from timeline.access import describe_view
 from timeline.chart import FigureStyle, Lane, build_timeline_figure, padded_range, theme_lanes
 from timeline.contract import APP_CHART_HEIGHT, APP_CHART_WIDTH, META
 from timeline.data import Dataset
@@ -48,16 +49,18 @@ class View:
     description: str  # what an export is subtitled unless the presenter types a subtitle
     file_name: str  # an export's file name, without its extension
     notes: tuple[str, ...]  # what was dropped from the link, and why
+    summary: str = ""  # the chart in words, its text alternative (access.describe_view)
 
 
-def build_view(dataset: Dataset, state: ViewState) -> View:
-    """The chart, list, counts and texts of ``state`` (cleaned: see ``filters.clean_filter``)."""
+def build_view(dataset: Dataset, state: ViewState, style: FigureStyle = APP_STYLE) -> View:
+    """The chart, list, counts and texts of ``state`` (cleaned: see ``filters.clean_filter``),
+    the chart laid out for ``style`` (the size of the box it is drawn in)."""
     flt = state.filter
     events, lanes = _shown(dataset, state)
     figure = build_view_figure(
         dataset,
         flt,
-        style=APP_STYLE,
+        style=style,
         selected=state.event,
         events=events,
         lanes=lanes,
@@ -78,6 +81,7 @@ def build_view(dataset: Dataset, state: ViewState) -> View:
         description=describe_filter(dataset, flt),
         file_name=filter_slug(dataset, flt),
         notes=state.notes,
+        summary=describe_view(events, themes=len(lanes)),
     )
 
 

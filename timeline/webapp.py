@@ -36,7 +36,7 @@ def create_app(
         update_title=None,
         serve_locally=True,
     )
-    app.index_string = with_contract(app.index_string)
+    app.index_string = with_language(with_contract(app.index_string))
     # The default view is drawn now and sent with the page, so opening the app needs no
     # round trip before the chart appears.
     app.layout = build_layout(dataset, build_view(dataset, ViewState()), stories)
@@ -60,12 +60,17 @@ def with_contract(page: str) -> str:
     return page.replace("{%app_entry%}", element + "\n        {%app_entry%}")
 
 
+def with_language(page: str, language: str = "en") -> str:
+    """Dash's ``page`` template with the page's language on <html>, for screen readers."""
+    return page.replace("<html>", f'<html lang="{language}">', 1)
+
+
 def register_clientside(app: Dash) -> None:
     """Callbacks that run in the browser at once (assets/clientside.js)."""
     # The server's redraw follows; this hides the unticked theme's traces meanwhile.
     app.clientside_callback(
         ClientsideFunction("timeline", "hideThemes"),
-        Input(ids.THEMES, "value"),
+        Input(ids.THEMES_CHOSEN, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
@@ -73,6 +78,18 @@ def register_clientside(app: Dash) -> None:
         Output(ids.LIST_SLOT, "children"),
         Input(ids.GRID_ROWS, "data"),
         State(ids.GRID_SPEC, "data"),
+    )
+    # The theme picker's native checkboxes (assets/controls.js), drawn from the two stores.
+    app.clientside_callback(
+        ClientsideFunction("controls", "drawThemes"),
+        Input(ids.THEME_CHOICES, "data"),
+        Input(ids.THEMES_CHOSEN, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("controls", "detailShown"),
+        Input(ids.DETAIL, "children"),
+        State(ids.SELECTED, "data"),
+        prevent_initial_call=True,
     )
     # A shared link opens on the default view, dimmed until its own view arrives: sync_url
     # says whether one is coming, the view callback brings it.
@@ -147,13 +164,9 @@ def register_stories(
 
 def register_view(app: Dash, dataset: Dataset) -> None:
     # The page opens showing the default view; a link's view arrives through sync_url.
-    @app.callback(
-        output=cb.view_outputs(),
-        inputs={"controls": cb.view_controls(Input)},
-        prevent_initial_call=True,
-    )
-    def update_view(controls):
-        return cb.render_view(dataset, controls)
+    @app.callback(output=cb.view_outputs(), inputs=cb.view_inputs(), prevent_initial_call=True)
+    def update_view(controls, size):
+        return cb.render_view(dataset, controls, size)
 
     @app.callback(
         Output(ids.ZOOM, "data", allow_duplicate=True),

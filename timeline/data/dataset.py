@@ -39,14 +39,23 @@ class Dataset:
 
     @cached_property
     def search_text(self) -> pd.Series:
-        """Title, summary, commentary and quoted passage, lower-cased, for text search."""
+        """Title, summary, commentary, quoted passage, sources and theme names, lower-cased,
+        for text search: a search for "China" finds the events tagged China whatever their
+        words say, and a search for a publisher finds the events it reported."""
         ev = self.events
-        columns = [pa_array(ev[c]) for c in ("title", "summary", "commentary", "cited")]
+        columns = [pa_array(ev[c]) for c in ("title", "summary", "commentary", "cited", "source")]
+        columns.append(pa_array(self._theme_names(), type=columns[0].type))
         # One pass in Arrow, without the intermediate joins '+' would make.
         newline = pa_scalar("\n", type=columns[0].type)
         lowered = pc.utf8_lower(pc.binary_join_element_wise(*columns, newline))
         pa_memory_pool().release_unused()
         return pd.Series(lowered, index=ev.index, dtype="str")
+
+    def _theme_names(self) -> np.ndarray:
+        """Each row's theme names ("Security, China"), made once per distinct combination."""
+        codes, combos = theme_combinations(self.events["themes"])
+        names = [", ".join(self.theme_label(t) for t in combo) for combo in combos]
+        return np.asarray(names, dtype=object)[codes]
 
     def theme_counts(self, rows: np.ndarray | None = None) -> dict[str, int]:
         """Events (not eras) per theme among ``rows`` (a mask over ``events``; all if None)."""
