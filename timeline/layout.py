@@ -208,7 +208,7 @@ def _filters(dataset: Dataset, years: tuple[int, int]) -> html.Section:
                 id=ids.SEARCH,
                 type="search",
                 debounce=0.3,
-                placeholder="title, summary, commentary, theme, source",
+                placeholder="words, a theme or a source",
                 maxLength=200,
                 className="search",
                 value="",

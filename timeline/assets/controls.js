@@ -8,6 +8,8 @@
     const IDS = CONTRACT.ids;
     const NAMES = CONTRACT.names;
     const root = document.documentElement;
+    // A phone's layout (style.css): the chart first, the detail as a sheet, fewer columns.
+    const phone = window.matchMedia('(max-width: 700px)');
 
     function setProps(id, props) {
         if (window.dash_clientside && window.dash_clientside.set_props) {
@@ -191,6 +193,10 @@
         if (!hasEvent) {
             return;
         }
+        if (phone.matches && !root.classList.contains(CONTRACT.storyClass)) {
+            // The sheet covers the screen's lower part: the chart moves to the top, above it.
+            document.getElementById(IDS.CHART_BOX).scrollIntoView({block: 'start'});
+        }
         const active = document.activeElement;
         const grid = document.getElementById(IDS.GRID);
         if (active && grid && grid.contains(active)) {
@@ -279,7 +285,6 @@
     // ---- The event list on a phone ------------------------------------------------------
     // Date and title only: four columns do not fit 390 px, and a list scrolled sideways hides
     // what it is for. The themes and tone are in each event's detail.
-    const phone = window.matchMedia('(max-width: 700px)');
     let fitted = {api: null, phone: null};
 
     function fitGrid() {
