@@ -118,12 +118,8 @@ def _content(first: View) -> html.Main:
         children=[
             story_panel(),
             html.Div(id=ids.NOTES, className="notes", role="status"),
-            html.Div(
-                className="view-bar",
-                children=[
-                    html.P(first.count, id=ids.COUNT, className="count", role="status"),
-                ],
-            ),
+            # A status: screen readers say "Showing 12 of 66 events" as filters change.
+            html.P(first.count, id=ids.COUNT, className="count", role="status"),
             html.Div(
                 className="stage",
                 children=[

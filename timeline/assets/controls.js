@@ -222,7 +222,10 @@
 
     function watchChart() {
         const box = document.getElementById(IDS.CHART_BOX);
-        if (!box || !window.dash_clientside || !window.dash_clientside.set_props) {
+        const drawn = box && box.querySelector('.js-plotly-plot');
+        // Once the first figure is drawn, Dash has started: a size sent sooner may be lost.
+        if (!drawn || !drawn._fullLayout || !window.dash_clientside
+            || !window.dash_clientside.set_props) {
             setTimeout(watchChart, 50);
             return;
         }
