@@ -54,7 +54,7 @@ def _data_option(func):
         "data_path",
         default=data_path,
         show_default="$TIMELINE_DATA, else the shipped data/events.csv",
-        help="Events CSV to open.",
+        help="Events CSV (or TimelineJS JSON, or its sheet as CSV or XLSX) to open.",
     )(func)
 
 
@@ -70,7 +70,7 @@ def cli():
 @cli.command()
 @click.argument("path", default=data_path)
 def validate(path):
-    """Check an events CSV, and the story files beside it, and report every problem in them.
+    """Check an events CSV (or a TimelineJS file), and the stories beside it, for problems.
 
     Prints a one-line summary and exits 0 when the files are valid; otherwise lists each problem
     (file, line, column or step and field, value, what was expected) and exits 2.
@@ -88,6 +88,38 @@ def validate(path):
         f"{path}: OK — {events} events, {eras} eras, {len(dataset.themes)} themes "
         f"({', '.join(dataset.themes)}), {first}–{last}{told}"
     )
+    from timeline.data.timelinejs import unsourced_warning
+
+    warning = unsourced_warning(dataset)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@click.argument("source", metavar="INPUT")
+@click.argument("target", metavar="OUTPUT")
+def convert(source, target):
+    """Convert a timeline between this project's CSV and TimelineJS JSON.
+
+    INPUT is this project's CSV, a TimelineJS JSON, or a TimelineJS sheet (CSV or XLSX); the
+    OUTPUT's extension chooses what is written: .json for TimelineJS JSON, .csv for this
+    project's CSV with its .toml beside it. Files are written whole or not at all.
+
+    Example: timeline convert data/events.csv pakistan-us.json
+    """
+    from timeline.convert import ConvertError, convert_files
+
+    try:
+        files = _or_exit(lambda s: convert_files(s, target), source)
+    except ConvertError as exc:
+        raise click.UsageError(str(exc)) from None
+    for path, data in files.items():
+        try:
+            write_atomic(path, data)
+        except ExportError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            raise SystemExit(2) from None
+        click.echo(f"wrote {path} ({len(data):,} bytes)")
 
 
 @cli.command()

@@ -22,6 +22,9 @@ class DatasetInfo:
     source: dict = field(default_factory=dict)
     cited: dict = field(default_factory=dict)
     theme_labels: dict[str, str] = field(default_factory=dict)
+    # False for data that codes no tone (a TimelineJS file, or one converted from it): its
+    # events may leave tone empty, and have no dot on the swing strip.
+    tone_coded: bool = True
 
     @property
     def attribution(self) -> str:
@@ -62,6 +65,7 @@ def load_info(path: Path, default_title: str = "Timeline") -> DatasetInfo:
         source=dict(raw.get("source", {})),
         cited=dict(raw.get("cited", {})),
         theme_labels={str(k): str(v) for k, v in raw.get("themes", {}).items()},
+        tone_coded=dataset.get("tone_coded", True) is not False,
     )
 
 
