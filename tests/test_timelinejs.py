@@ -253,3 +253,90 @@ def test_convert_writes_nothing_when_the_input_is_broken(tmp_path):
     result = CliRunner().invoke(cli, ["convert", str(FILES / "before_year_1.csv"), str(target)])
     assert result.exit_code == 2
     assert not target.exists()
+
+
+HOSTILE_TITLE = "Bold <script>window.__pwned = 1</script>"
+
+
+@pytest.mark.browser
+def test_hostile_timelinejs_is_text_in_the_page_and_the_exports(browser, engine, tmp_path):
+    from conftest import LiveServer
+    from page_names import S
+
+    from timeline.export import ImageSpec
+    from timeline.filters import EventFilter
+    from timeline.views import export_view
+    from timeline.webapp import create_app
+
+    hostile = load_dataset(FILES / "hostile.json")
+    server = LiveServer(create_app(hostile, engine))
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(server.url + "/?event=evil-1")
+        page.wait_for_selector(S("#$DETAIL .event-title"), timeout=30_000)
+        assert page.inner_text(S("#$DETAIL .event-title")) == HOSTILE_TITLE
+        # Paragraphs stay paragraphs; the one http(s) URL is the only link in them.
+        shown = page.locator(S("#$DETAIL h3 + p, #$DETAIL h3 + p ~ p")).all_inner_texts()
+        assert shown[:3] == [
+            "First paragraph.",
+            "See the js link, the web link (https://example.org/a?b=c&d=e) and the data link.",
+            "Last & final.",
+        ]
+        hrefs = page.eval_on_selector_all(S("#$DETAIL a[href]"), "as => as.map(a => a.href)")
+        assert hrefs == ["https://example.org/a?b=c&d=e"]
+        assert page.locator("iframe, img[src='x'], [onerror], [onmouseover]").count() == 0
+        page.wait_for_function(
+            S(
+                "() => document.querySelector('#$CHART .js-plotly-plot')?.layout?.meta"
+                "?.['$META_VIEW'] === location.search"
+            )
+        )
+        page.wait_for_selector(S("#$GRID .ag-row"), timeout=30_000)
+        assert HOSTILE_TITLE in page.inner_text(S("#$GRID"))
+        assert page.evaluate("window.__pwned") is None
+        assert dialogs == []
+        # The interactive HTML export, opened on its own.
+        data, name = export_view(hostile, EventFilter(), ImageSpec.build("html"), engine)
+        (tmp_path / name).write_bytes(data)
+        page.goto((tmp_path / name).as_uri())
+        page.wait_for_selector(".js-plotly-plot .scatterlayer .point", state="attached")
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator("iframe, img[src='x'], [onerror]").count() == 0
+    finally:
+        context.close()
+        server.stop()
+    svg, _ = export_view(hostile, EventFilter(), ImageSpec.build("svg"), engine)
+    assert b"<script>window" not in svg and b"<img" not in svg and b"javascript:" not in svg
+
+
+def _timelinejs_or_skip():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import timelinejs_check
+
+    try:
+        timelinejs_check.install(timelinejs_check.cache_dir(), offline=True)
+    except (OSError, Exception) as exc:  # no npm, or the package is not in npm's cache
+        pytest.skip(f"TimelineJS is not installed ({exc}); run scripts/timelinejs_check.py once")
+    return timelinejs_check
+
+
+@pytest.mark.browser
+def test_timelinejs_itself_draws_our_json_with_our_headlines(browser, dataset):
+    from timeline.convert import timelinejs_json
+
+    check = _timelinejs_or_skip()
+    folder = check.cache_dir()
+    found = check.render(browser, folder, timelinejs_json(dataset))
+    assert check.check(dataset, found) == []
+    assert found["eras"] == int(dataset.events["kind"].eq("era").sum())
+    # Hostile text, written by us into TimelineJS's HTML fields, stays text there too.
+    hostile = load_dataset(FILES / "hostile.json")
+    found = check.render(browser, folder, timelinejs_json(hostile))
+    assert check.check(hostile, found) == []
+    assert HOSTILE_TITLE in found["headlines"]
+    assert found["scripts"] == 0

@@ -5,6 +5,8 @@ Like ``layout``, these build components from what they are given and do no data 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from dash import dcc, html
 
@@ -160,7 +162,7 @@ def detail_panel(dataset: Dataset, event_id: str, pins=()) -> list:
             else "Show this event's callout on the chart and in exports",
         ),
         html.H3("What happened"),
-        html.P(ev["summary"] or "—"),
+        *paragraphs(ev["summary"]),
     ]
     if pd.notna(ev["tone"]):
         children.append(html.P(_tone_text(ev), className="tone-note"))
@@ -212,6 +214,40 @@ def author_quote(dataset: Dataset, words: str) -> html.Blockquote:
 
 def _source(text: str, url: str) -> list:
     return [text, " ", link("link", url)] if url.startswith(("http://", "https://")) else [text]
+
+
+# An http(s) URL in plain text (a TimelineJS link's URL is kept after its words).
+_WEB_URL = re.compile(r"(https?://[^\s<>\"'`]+)")
+
+
+def paragraphs(text: str) -> list:
+    """A text's paragraphs (separated by a blank line) as P elements, its http(s) URLs as links.
+
+    Only text goes in: a URL becomes a link through ``link``, which takes http(s) only.
+    """
+    children = []
+    for paragraph in text.split("\n\n"):
+        parts = []
+        for i, piece in enumerate(_WEB_URL.split(paragraph)):
+            if i % 2 == 0:
+                parts.append(piece)
+                continue
+            url, rest = _trim_url(piece)
+            parts += [link(url, url), rest]
+        if paragraph.strip():
+            children.append(html.P([p for p in parts if p]))
+    return children or [html.P("—")]
+
+
+def _trim_url(url: str) -> tuple[str, str]:
+    """A URL without the punctuation that ends its sentence (or a bracket it sits in)."""
+    end = len(url)
+    while end and (
+        url[end - 1] in ".,;:!?'\""
+        or (url[end - 1] == ")" and url[:end].count(")") > url[:end].count("("))
+    ):
+        end -= 1
+    return url[:end], url[end:]
 
 
 def link(text: str, url: str):
