@@ -48,6 +48,28 @@ def stories_or_exit(dataset: Dataset) -> list:
     return _or_exit(load_stories, dataset)
 
 
+def build_app(path: str):
+    """The dataset at ``path`` and the app showing it; raises DataError or SettingError."""
+    from timeline.stories import load_stories
+    from timeline.webapp import create_app
+
+    dataset = load_dataset(path)
+    return dataset, create_app(dataset, stories=load_stories(dataset))
+
+
+def app_or_exit(path: str):
+    """``build_app(path)``; a broken file or server setting prints what is wrong, exit code 2."""
+    from timeline.guard import SettingError
+
+    try:
+        return build_app(path)
+    except DataError as exc:
+        click.echo(exc.message, err=True)
+    except SettingError as exc:
+        click.echo(f"Error: {exc}", err=True)
+    raise SystemExit(2)
+
+
 def _data_option(func):
     return click.option(
         "--data",
@@ -273,10 +295,7 @@ def serve(data_path, host, port, debug):
 
     Example: timeline serve --data data/events.csv --port 8050
     """
-    from timeline.webapp import create_app
-
-    dataset = load_or_exit(data_path)
-    app = create_app(dataset, stories=stories_or_exit(dataset))
+    dataset, app = app_or_exit(data_path)
     click.echo(f"Serving {dataset.info.title} ({data_path}) on http://{host}:{port}/", err=True)
     app.run(host=host, port=port, debug=debug)
 

@@ -58,7 +58,9 @@ def _same_view(dataset: Dataset, controls: dict, state: ViewState) -> bool:
 
 def story_place(stories: dict[str, Story], story) -> tuple[Story, int] | None:
     """The story and step number (1-based) the ``ids.STORY`` store names, if both exist."""
-    current = stories.get(story.get("slug")) if isinstance(story, dict) else None
+    slug = story.get("slug") if isinstance(story, dict) else None
+    # The store comes back from the browser: any JSON value may stand where the slug was.
+    current = stories.get(slug) if isinstance(slug, str) else None
     number = story.get("step") if current else None
     if not current or not isinstance(number, int) or not 1 <= number <= len(current.steps):
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 
 from timeline import callbacks as cb
-from timeline import ids, storymode
+from timeline import guard, ids, storymode
 from timeline.contract import CONTRACT_ELEMENT, browser_contract
 from timeline.data import Dataset
 from timeline.export import ExportEngine
@@ -49,6 +49,7 @@ def create_app(
     register_view(app, dataset)
     register_selection(app, dataset)
     register_export(app, dataset, engine)
+    guard.install(app)
     return app
 
 

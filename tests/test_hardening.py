@@ -1,0 +1,214 @@
+"""Issue 15: one user cannot hurt the others, and nothing fails silently.
+
+Each test here failed before its fix: request size, gunicorn on bad data, images too large to
+draw, CSV downloads, metadata types, headers and hosts, malformed requests, file modes and names.
+"""
+
+import json
+import logging
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dash._utils import split_callback_id
+
+from timeline import ids
+from timeline.guard import DEFAULT_MAX_REQUEST_BYTES, GuardConfig
+from timeline.probe import update_view_payload
+
+DISPATCH = "/_dash-update-component"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def app(dataset, engine):
+    from timeline.webapp import create_app
+
+    return create_app(dataset, engine)
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def _post_text(client, text: str):
+    return client.post(DISPATCH, data=text, content_type="application/json")
+
+
+# 1. Request size.
+
+
+def test_an_oversized_body_is_refused_with_413_before_it_is_read(client, caplog):
+    payload = update_view_payload(["security"], [1947, 2022], "x" * DEFAULT_MAX_REQUEST_BYTES)
+    with caplog.at_level(logging.WARNING, logger="timeline.guard"):
+        answer = _post_text(client, json.dumps(payload))
+    assert answer.status_code == 413
+    assert [r.getMessage()[:4] for r in caplog.records] == ["413 "]
+    # An ordinary request still works.
+    ordinary = update_view_payload(["china"], [1947, 2022], "")
+    assert client.post(DISPATCH, json=ordinary).status_code == 200
+
+
+def test_the_body_limit_is_configurable():
+    assert GuardConfig.from_env({}).max_request_bytes == 1024**2
+    assert GuardConfig.from_env({"TIMELINE_MAX_REQUEST_BYTES": "4096"}).max_request_bytes == 4096
+    with pytest.raises(ValueError, match="TIMELINE_MAX_REQUEST_BYTES='1 MB': expected a number"):
+        GuardConfig.from_env({"TIMELINE_MAX_REQUEST_BYTES": "1 MB"})
+
+
+# 7. Headers and hosts.
+
+
+def test_every_answer_carries_the_security_headers(client, app):
+    for path in ("/", "/_dash-layout", "/assets/style.css"):
+        headers = client.get(path).headers
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "no-referrer", path
+        policy = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy, path
+        assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+        assert all(h in policy for h in app.csp_hashes())
+
+
+def test_frame_ancestors_and_hosts_are_configurable():
+    config = GuardConfig.from_env(
+        {"TIMELINE_FRAME_ANCESTORS": "https://intranet.example", "TIMELINE_ALLOWED_HOSTS": "a.b, c"}
+    )
+    assert config.frame_ancestors == "https://intranet.example"
+    assert config.allowed_hosts == ("127.0.0.1", "localhost", "a.b", "c")
+    assert GuardConfig.from_env({"TIMELINE_ALLOWED_HOSTS": "*"}).allowed_hosts is None
+
+
+def test_only_loopback_host_names_are_served_by_default(client):
+    assert client.get("/", headers={"Host": "127.0.0.1:8050"}).status_code == 200
+    assert client.get("/", headers={"Host": "localhost:8050"}).status_code == 200
+    # What a DNS-rebinding page's requests carry: its own name, resolved to 127.0.0.1.
+    answer = client.get("/", headers={"Host": "attacker.example:8050"})
+    assert answer.status_code == 400
+    assert b"attacker.example" in answer.data and b"<html" not in answer.data
+
+
+# 8. Malformed requests: 400 and one line in the log, never a traceback.
+
+
+def _bad_requests(app) -> dict[str, str]:
+    good = update_view_payload(["china"], [1947, 2022], "")
+    text = json.dumps(good)
+    return {
+        "not JSON": "{",
+        "missing keys": json.dumps({"output": good["output"]}),
+        "unknown output": json.dumps({**good, "output": "nothing.children"}),
+        "wrong inputs": json.dumps({**good, "inputs": good["inputs"][:2]}),
+        "wrong outputs": json.dumps({**good, "outputs": good["outputs"][:1]}),
+        "100k-deep JSON": "[" * 100_000 + "]" * 100_000,
+        "deep value": text.replace('"china"', "[" * 200 + "1" + "]" * 200),
+        "width NaN": text.replace("1947", "NaN"),
+        "Infinity": text.replace("2022", "Infinity"),
+        "clientside callback": json.dumps(
+            {**good, "output": next(k for k, v in app.callback_map.items() if "callback" not in v)}
+        ),
+    }
+
+
+def test_malformed_callback_requests_get_400_and_one_log_line(app, client, caplog):
+    for name, body in _bad_requests(app).items():
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            answer = _post_text(client, body)
+        assert answer.status_code == 400, name
+        assert b"Traceback" not in answer.data, name
+        lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(lines) == 1 and "\n" not in lines[0].getMessage(), (name, lines)
+        assert not any(r.exc_info for r in caplog.records), name
+
+
+HOSTILE_VALUES = [
+    None,
+    "x" * 20_000,
+    10**30,
+    -1.5,
+    True,
+    [],
+    [None, {"a": 1}],
+    ["a"] * 1000,
+    {"slug": ["not", "a", "slug"], "step": "1", "playing": True},
+    {"points": [{"customdata": ["x"]}], "xaxis.range": [{"a": 1}, 2]},
+    [{"id": ["x"]}],
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=lambda v: repr(v)[:20])
+def test_any_value_in_any_callback_input_is_answered_without_a_500(app, client, value):
+    """What the browser echoes back (stores, the chart's click and zoom data) can be anything."""
+    for output, declared in app.callback_map.items():
+        if "callback" not in declared:
+            continue  # runs in the browser
+
+        def sent(dep):
+            return {"id": dep["id"], "property": dep["property"], "value": value}
+
+        first = declared["inputs"][0]
+        body = {
+            "output": output,
+            "outputs": split_callback_id(output),
+            "inputs": [sent(d) for d in declared["inputs"]],
+            "state": [sent(d) for d in declared.get("state", [])],
+            "changedPropIds": [f"{first['id']}.{first['property']}"],
+        }
+        answer = client.post(DISPATCH, json=body)
+        assert answer.status_code in (200, 204), (output, answer.data[:300])
+
+
+def test_an_ordinary_view_change_passes_the_checks(client, dataset):
+    answer = client.post(DISPATCH, json=update_view_payload(["nuclear"], [1947, 2022], ""))
+    assert answer.status_code == 200
+    rows = answer.get_json()["response"][ids.GRID_ROWS]["data"]
+    assert rows and all("Nuclear" in r["themes"] for r in rows)
+
+
+COLLECT_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+@pytest.mark.browser
+def test_the_page_runs_under_its_content_security_policy(page, live_app):
+    from page_names import S
+
+    page.add_init_script(COLLECT_VIOLATIONS)
+    answer = page.goto(live_app.url + "/?themes=security,afghanistan&event=2011-salala-incident")
+    assert "script-src 'self' 'sha256-" in answer.headers["content-security-policy"]
+    page.wait_for_selector(S("#$CHART .scatterlayer .point"), state="attached", timeout=30_000)
+    page.wait_for_selector(S("#$DETAIL .event-title"), timeout=30_000)
+    page.click(S("#$PIN_BUTTON"))
+    page.wait_for_function("() => location.search.includes('pins=')", timeout=10_000)
+    assert page.evaluate("window.__violations") == []
+    assert page.console_errors == []
+
+
+# 2. gunicorn on bad data.
+
+
+def test_the_readmes_gunicorn_command_stops_at_once_on_bad_data():
+    """The documented command, as written, with a broken file: one readable message, exit != 0."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"^TIMELINE_DATA=\S+ (\.venv/bin/)gunicorn .*app:server$", readme, re.M)
+    assert command, "the README documents a gunicorn command"
+    from conftest import free_port
+
+    bad = ROOT / "tests" / "bad_csv" / "impossible_date.csv"
+    line = command.group(0).replace(command.group(1), str(Path(sys.executable).parent) + "/")
+    line = re.sub(r"^TIMELINE_DATA=\S+", f"TIMELINE_DATA={bad}", line)
+    line = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{free_port()}", line)
+    # Before the fix gunicorn booted a new worker every second, forever: this timed out.
+    done = subprocess.run(
+        ["bash", "-c", line], cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode != 0
+    assert f"{bad}:2: column 'start': '2011-02-30' — no such day in that month" in done.stderr
+    assert "Traceback" not in done.stderr
