@@ -153,13 +153,13 @@ def main() -> int:
     from timeline.data import load_dataset
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("data", nargs="?", default=str(ROOT / "data" / "events.csv"))
+    parser.add_argument("data", nargs="?", default="data/events.csv")
     parser.add_argument("--offline", action="store_true", help="npm install from npm's cache only")
     args = parser.parse_args()
     folder = cache_dir()
     package = install(folder, offline=args.offline)
     version = json.loads((package / "package.json").read_text())["version"]
-    dataset = load_dataset(args.data)
+    dataset = load_dataset(args.data if Path(args.data).exists() else ROOT / args.data)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         found = render(browser, folder, timelinejs_json(dataset))

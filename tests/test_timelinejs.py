@@ -340,3 +340,20 @@ def test_timelinejs_itself_draws_our_json_with_our_headlines(browser, dataset):
     assert check.check(hostile, found) == []
     assert HOSTILE_TITLE in found["headlines"]
     assert found["scripts"] == 0
+
+
+def test_a_converted_file_read_slide_by_slide_gives_the_same_table(tmp_path, dataset):
+    """Our own JSON is read a column at a time; a slide the quick way cannot take (one era
+    without our object) sends the whole file the careful way, with the same result."""
+    doc = to_timelinejs(dataset)
+    (tmp_path / "quick.json").write_text(json.dumps(doc), encoding="utf-8")
+    del doc["eras"][0]["relations_timeline"]["summary"]
+    doc["eras"][0]["relations_timeline"]["tone"] = 0  # a number, as a person might write it
+    (tmp_path / "careful.json").write_text(json.dumps(doc), encoding="utf-8")
+    quick = load_dataset(tmp_path / "quick.json").events
+    careful = load_dataset(tmp_path / "careful.json").events
+    era = careful["id"].eq(doc["eras"][0]["unique_id"])
+    assert careful.loc[era, "summary"].tolist() == [""]
+    assert careful.loc[era, "tone"].tolist() == [0.0]
+    same = ["id", "start_text", "end_text", "title", "themes", "source", "commentary"]
+    assert quick[same].equals(careful[same])

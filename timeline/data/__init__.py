@@ -33,7 +33,7 @@ from timeline.data.problems import DataError, Problem
 from timeline.data.read import DEFAULT_MAX_BYTES, max_bytes, read_frame
 from timeline.data.rules import quote_date_problems, row_problems
 from timeline.data.schema import schema_problems
-from timeline.data.timelinejs import located, read_timelinejs, timelinejs_format
+from timeline.data.timelinejs import read_timelinejs, timelinejs_format
 
 __all__ = [
     "CALLOUT_MAX",
@@ -79,14 +79,14 @@ def load_dataset(path: str | os.PathLike, info_path: str | os.PathLike | None = 
 
 
 def _load_timelinejs(path: Path) -> Dataset:
-    frame, info, places = read_timelinejs(path)
+    frame, info, located = read_timelinejs(path)
     try:
         events = check_events(str(path), frame, [], info.theme_labels, tone_required=False)
         problems = quote_date_problems(str(path), events, info, path)
     except DataError as exc:
         problems = exc.problems
     if problems:
-        raise located(problems, places, json_file=path.suffix.lower() == ".json")
+        raise located(problems)
     return Dataset(events=events, info=info, themes=tuple(info.theme_labels), path=str(path))
 
 

@@ -19,10 +19,12 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from timeline.data.fields import COLUMNS, SLUG, TITLE_MAX, slugify
 from timeline.data.html_text import html_links, html_to_text, is_web_link
@@ -57,6 +59,11 @@ UNGROUPED = ("events", "Events")  # the lane of slides that name no group
 # The years the chart can draw: pandas' timestamps (nanoseconds) hold 1677-09-21 to 2262-04-11.
 FIRST_YEAR, LAST_YEAR = pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1
 _SNIFF_BYTES = 65536
+_SLUG = re.compile(SLUG)
+_OUT_OF_RANGE = (
+    f"TimelineJS allows it, but this timeline draws only years {FIRST_YEAR}–{LAST_YEAR}"
+    " (what pandas' timestamps hold): change the date or leave the row out"
+)
 
 
 def timelinejs_format(path: Path) -> str | None:
@@ -103,34 +110,43 @@ class Slide:
     extension: dict = field(default_factory=dict)
 
 
-def read_timelinejs(path: Path) -> tuple[pd.DataFrame, DatasetInfo, dict[int, str]]:
+def read_timelinejs(path: Path) -> tuple[pd.DataFrame, DatasetInfo, Callable]:
     """The file's slides as an events table of text columns (plus ``line``), the dataset's
-    metadata, and where each ``line`` is in the file (for messages)."""
+    metadata, and a function that turns problems found in the table into a DataError naming
+    each problem's slide."""
     name = str(path)
     data = read_bytes(path)  # the size limit holds before anything is parsed
     fmt = timelinejs_format(path)
+    ours = None
     if fmt == "json":
-        slides, meta = _json_slides(name, data)
+        doc = _json_document(name, data)
+        ours = _ours_frame(doc)
+        slides, meta = _json_slides(name, doc, title_only=ours is not None)
     elif path.suffix.lower() == ".xlsx":
         slides, meta = _sheet_slides(name, _xlsx_rows(name, data)), {}
     else:
         slides, meta = _sheet_slides(name, _csv_rows(name, decode(name, data))), {}
-    frame, labels, problems = _table(name, [s for s in slides if s.kind != "title"], meta)
-    places = {s.line: _place(s) for s in slides}
+    if ours is None:
+        frame, labels, problems = _table(name, [s for s in slides if s.kind != "title"], meta)
+    else:
+        frame, labels, problems = *ours, []
+
+    def located(found: list[Problem]) -> DataError:
+        # A JSON's "lines" are its slides' positions: name the slide instead.
+        every = _json_slides(name, doc)[0] if ours is not None else slides
+        places = {s.line: _place(s) for s in every}
+        json_file = fmt == "json"
+        return DataError(
+            [
+                replace(p, line=None if json_file else p.line, place=places.get(p.line, p.place))
+                for p in found
+            ]
+        )
+
     if problems:
-        raise located(problems, places, json_file=fmt == "json")
+        raise located(problems)
     info = _info(path, next((s for s in slides if s.kind == "title"), None), meta, labels)
-    return frame, info, places
-
-
-def located(problems: list[Problem], places: dict[int, str], *, json_file: bool) -> DataError:
-    """The problems, each naming its slide: a JSON's "lines" are its slides' positions."""
-    return DataError(
-        [
-            replace(p, line=None if json_file else p.line, place=places.get(p.line, p.place))
-            for p in problems
-        ]
-    )
+    return frame, info, located
 
 
 def _place(slide: Slide) -> str:
@@ -217,7 +233,7 @@ def _sheet_slide(header: dict[str, int], line: int, row: list[str]) -> Slide:
     )
 
 
-def _json_slides(name: str, data: bytes) -> tuple[list[Slide], dict]:
+def _json_document(name: str, data: bytes) -> dict:
     try:
         doc = json.loads(data)
     except UnicodeDecodeError:
@@ -226,11 +242,15 @@ def _json_slides(name: str, data: bytes) -> tuple[list[Slide], dict]:
         raise file_error(name, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("events", []), list):
         raise file_error(name, 'expected a TimelineJS object: {"title": ..., "events": [...]}')
+    return doc
+
+
+def _json_slides(name: str, doc: dict, *, title_only: bool = False) -> tuple[list[Slide], dict]:
     slides, problems = [], []
     title = doc.get("title")
     if isinstance(title, dict):
         slides.append(_json_slide(title, 0, "title", "title"))
-    groups = (("events", "event"), ("eras", "era"))
+    groups = () if title_only else (("events", "event"), ("eras", "era"))
     for key, kind in groups:
         items = doc.get(key) or []
         if not isinstance(items, list):
@@ -248,12 +268,68 @@ def _json_slides(name: str, data: bytes) -> tuple[list[Slide], dict]:
     return slides, meta if isinstance(meta, dict) else {}
 
 
+def _ours_frame(doc: dict) -> tuple[pd.DataFrame, dict[str, str]] | None:
+    """A file ``timeline convert`` wrote, read a column at a time; None for any other file.
+
+    Every slide carries our object with text values in range, so nothing needs to be said
+    about a slide: anything else goes the slide-by-slide way, which explains each problem.
+    """
+    events, eras = doc.get("events"), doc.get("eras") or []
+    meta = doc.get(EXTENSION)
+    if not (events and isinstance(eras, list) and isinstance(meta, dict)):
+        return None
+    items = events + eras
+    if not all(type(i) is dict and type(i.get(EXTENSION)) is dict for i in items):
+        return None
+    if not all(type(i.get("text")) is dict for i in items):
+        return None
+    ours = [i[EXTENSION] for i in items]
+    columns = {k: [o.get(k, "") for o in ours] for k in EXTENSION_FIELDS}
+    columns["themes"] = [";".join(t) if type(t) is list else t for t in columns["themes"]]
+    columns["title"] = [i["text"].get("headline", "") for i in items]
+    columns["id"] = [i.get("unique_id", "") for i in items]
+    if any(set(map(type, column)) - {str} for column in columns.values()):
+        return None
+    for column in ("start", "end"):
+        years = {_integer(v[:4].replace("X", "0")) for v in columns[column] if v}
+        if any(y is None or not FIRST_YEAR <= y <= LAST_YEAR for y in years):
+            return None
+    if len(set(columns["id"])) != len(items) or not all(map(_SLUG.match, columns["id"])):
+        return None
+    columns["title"] = [_one_line(t) for t in columns["title"]]
+    columns["kind"] = ["event"] * len(events) + ["era"] * len(eras)
+    columns["source"] = [s or NO_SOURCE for s in columns["source"]]
+    labels = _theme_labels(meta, set(columns["themes"]))
+    table = pa.table(
+        {
+            **{c: pa.array(columns[c], type=pa.string()) for c in COLUMNS},
+            "line": pa.array(range(1, len(items) + 1), type=pa.int64()),
+        }
+    )
+    return table.to_pandas(), labels
+
+
+def _theme_labels(meta: dict, cells: set[str]) -> dict[str, str]:
+    """The declared theme labels, in lane order, then any other theme the cells name."""
+    declared = meta.get("theme_labels")
+    labels = {str(k): str(v) for k, v in declared.items()} if isinstance(declared, dict) else {}
+    for cell in sorted(cells):
+        for theme in filter(None, map(str.strip, cell.split(";"))):
+            labels.setdefault(theme, theme.replace("-", " ").capitalize())
+    return labels
+
+
 def _json_slide(item: dict, line: int, place: str, kind: str) -> Slide:
     text = item.get("text") if isinstance(item.get("text"), dict) else {}
+    extension = item.get(EXTENSION)
+    if isinstance(extension, dict) and extension:
+        # Written by timeline convert: the rest of the slide is ours, said again for TimelineJS.
+        headline = _text(text.get("headline"))
+        unique_id = _text(item.get("unique_id"))
+        return Slide(line, place, kind, headline=headline, unique_id=unique_id, extension=extension)
     media = item.get("media") if isinstance(item.get("media"), dict) else {}
     start = _date_parts(item.get("start_date"))
     display = item.get("display_date") or _date_field(item.get("start_date"), "display_date")
-    extension = item.get(EXTENSION)
     return Slide(
         line=line,
         place=place,
@@ -268,7 +344,6 @@ def _json_slide(item: dict, line: int, place: str, kind: str) -> Slide:
         caption=_text(media.get("caption")),
         group=_text(item.get("group")),
         unique_id=_text(item.get("unique_id")),
-        extension=extension if isinstance(extension, dict) else {},
     )
 
 
@@ -283,6 +358,8 @@ def _date_field(value, key: str) -> str:
 
 
 def _text(value) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None or isinstance(value, (dict, list, bool)):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -297,7 +374,7 @@ def _table(
     declared = meta.get("theme_labels")
     labels = {str(k): str(v) for k, v in declared.items()} if isinstance(declared, dict) else {}
     slug_of = {label: slug for slug, label in labels.items()}
-    rows, problems = [], []
+    rows, problems, cells = [], [], set()
     for slide in slides:
         row = _row(name, slide, problems)
         if slide.kind == "event" and not row["themes"]:
@@ -307,15 +384,20 @@ def _table(
                 slug_of[label] = slug or f"group-{len(slug_of) + 1}"
                 labels.setdefault(slug_of[label], label)
             row["themes"] = slug_of[label]
-        for theme in row["themes"].split(";"):
-            if theme.strip() and theme.strip() not in labels:
-                labels[theme.strip()] = theme.strip().replace("-", " ").capitalize()
+        if row["themes"] not in cells:  # a few hundred combinations among many rows
+            cells.add(row["themes"])
+            for theme in filter(None, map(str.strip, row["themes"].split(";"))):
+                labels.setdefault(theme, theme.replace("-", " ").capitalize())
         rows.append(row)
     _assign_ids(rows, slides)
-    frame = pd.DataFrame(rows, columns=[*COLUMNS, "line"])
-    frame[list(COLUMNS)] = frame[list(COLUMNS)].astype("str")
-    frame["line"] = frame["line"].astype("int64")
-    return frame, labels, problems
+    # Through Arrow, as the CSV reader does: the same column types, built in C.
+    table = pa.table(
+        {
+            **{c: pa.array([r[c] for r in rows], type=pa.string()) for c in COLUMNS},
+            "line": pa.array([r["line"] for r in rows], type=pa.int64()),
+        }
+    )
+    return table.to_pandas(), labels, problems
 
 
 def _row(name: str, slide: Slide, problems: list[Problem]) -> dict:
@@ -323,13 +405,16 @@ def _row(name: str, slide: Slide, problems: list[Problem]) -> dict:
     row = dict.fromkeys(COLUMNS, "")
     row["line"] = slide.line
     row["kind"] = slide.kind
-    title = _one_line(slide.headline)
+    row["title"] = _one_line(slide.headline)
+    if slide.extension:
+        # Written by timeline convert: our own fields, no HTML to read.
+        _apply_extension(name, slide, row, problems)
+        return row
     summary = html_to_text(slide.text) or html_to_text(slide.caption)
-    if len(title) > TITLE_MAX:
+    if len(row["title"]) > TITLE_MAX:
         # Shortened at a word for lanes and lists; the whole headline opens the summary.
-        summary = f"{title}\n\n{summary}" if summary else title
-        title = title[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
-    row["title"] = title
+        summary = f"{row['title']}\n\n{summary}" if summary else row["title"]
+        row["title"] = row["title"][: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     row["summary"] = summary or (NO_TEXT if slide.kind == "event" else "")
     row["source"] = html_to_text(slide.credit) or NO_SOURCE
     links = [slide.media] if is_web_link(slide.media) else html_links(slide.credit)
@@ -341,19 +426,29 @@ def _row(name: str, slide: Slide, problems: list[Problem]) -> dict:
             named = zip(("year", "month", "day"), parts, strict=True)
             shown = " ".join(f"{k} {v}" for k, v in named if v)
             problems.append(Problem(name, slide.line, column, shown or None, expected))
-    if slide.extension:
-        _apply_extension(name, slide, row, problems)
     return row
 
 
 # What a TimelineJS slide has no place for, kept in its ``relations_timeline`` object.
 EXTENSION_FIELDS = tuple(c for c in COLUMNS if c not in ("id", "kind", "title"))
+_BLANKS = ("",) * len(EXTENSION_FIELDS)
 
 
 def _apply_extension(name: str, slide: Slide, row: dict, problems: list[Problem]) -> None:
     """Our own fields, written by ``timeline convert``: they replace what the slide says."""
-    for key in EXTENSION_FIELDS:
-        value = slide.extension.get(key, "")
+    extension = slide.extension
+    # map and zip run in C: this runs once per slide of a file we wrote.
+    values = dict(zip(EXTENSION_FIELDS, map(extension.get, EXTENSION_FIELDS, _BLANKS), strict=True))
+    themes = values["themes"]
+    if type(themes) is list and set(map(type, themes)) <= {str}:
+        values["themes"] = ";".join(themes)
+    if set(map(type, values.values())) == {str}:
+        row.update(values)  # the usual case: every value is text (the checks strip it)
+        values = {}
+    for key, value in values.items():
+        if type(value) is str:
+            row[key] = value.strip()
+            continue
         if key == "themes" and isinstance(value, list):
             value = ";".join(str(v) for v in value)
         if isinstance(value, (dict, list, bool)) or value is None:
@@ -362,6 +457,11 @@ def _apply_extension(name: str, slide: Slide, row: dict, problems: list[Problem]
             continue
         row[key] = _text(value)
     row["source"] = row["source"] or NO_SOURCE
+    for column in ("start", "end"):
+        year = _integer(row[column][:4].replace("X", "0")) if row[column] else None
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            problems.append(Problem(name, slide.line, column, row[column], _OUT_OF_RANGE))
+            row[column] = ""
 
 
 def _assign_ids(rows: list[dict], slides: list[Slide]) -> None:
@@ -369,7 +469,7 @@ def _assign_ids(rows: list[dict], slides: list[Slide]) -> None:
     seen: set[str] = set()
     for row, slide in zip(rows, slides, strict=True):
         given = slide.unique_id
-        if not (given and re.match(SLUG, given) and given not in seen):
+        if not (given and given not in seen and _SLUG.match(given)):
             base = slugify(f"{row['start'][:4]} {row['title']}") or "event"
             base = base if len(base) <= 60 else base[:61].rsplit("-", 1)[0]
             given, n = base, 1
@@ -392,10 +492,7 @@ def edtf(year: str, month: str = "", day: str = "") -> tuple[str, str | None]:
     if number is None:
         return "", "Year must be a whole number"
     if not FIRST_YEAR <= number <= LAST_YEAR:
-        return "", (
-            f"TimelineJS allows it, but this timeline draws only years {FIRST_YEAR}–{LAST_YEAR}"
-            " (what pandas' timestamps hold): change the date or leave the row out"
-        )
+        return "", _OUT_OF_RANGE
     text = f"{number:04d}"
     if not month:
         return text, ("a Day needs a Month" if day else None)
@@ -424,6 +521,8 @@ def _integer(text: str) -> int | None:
 
 
 def _one_line(html: str) -> str:
+    if "<" not in html and "&" not in html and "\n" not in html and "  " not in html:
+        return html.strip()
     return " ".join(html_to_text(html).split())
 
 
