@@ -212,3 +212,67 @@ def test_the_readmes_gunicorn_command_stops_at_once_on_bad_data():
     assert done.returncode != 0
     assert f"{bad}:2: column 'start': '2011-02-30' — no such day in that month" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# 3. Images too large for the browser; files checked before they are reported saved.
+
+TOO_BIG = "largest image allowed is 67,108,864 pixels (width × height × scale²), 2048×2048 at 4×"
+
+
+def test_the_cli_refuses_an_image_past_the_pixel_budget(tmp_path):
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    out = tmp_path / "big.png"
+    args = ["export", "--width", "8000", "--height", "8000", "--scale", "4", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    # Before: exit 0 and "wrote big.png (3 bytes)".
+    assert result.exit_code == 2, result.output
+    assert TOO_BIG in result.output
+    assert "wrote" not in result.output and not out.exists()
+
+
+def test_the_app_refuses_an_image_past_the_pixel_budget(dataset, engine):
+    from timeline.callbacks import export_image
+    from timeline.probe import view_values
+
+    options = {"fmt": "png", "preset": "custom", "width": 8000, "height": 8000, "scale": 4}
+    result = export_image(dataset, engine, options, view_values(["china"], [1947, 2022]))
+    # Before: "Saved pakistan-us.png (0 KB)" and a 3-byte download.
+    assert "download" not in result
+    assert TOO_BIG in result["status"].children
+
+
+def test_bytes_that_are_not_the_format_asked_for_are_never_reported_saved(
+    dataset, engine, monkeypatch
+):
+    from timeline.export import ExportError, ImageSpec
+    from timeline.filters import EventFilter
+    from timeline.views import export_view
+
+    # With the budget lifted, Chromium is asked for more than it can draw: it returns 3 bytes.
+    monkeypatch.setenv("TIMELINE_MAX_PIXELS", str(10**9))
+    spec = ImageSpec.build("png", width=5000, height=5000, scale=4)
+    with pytest.raises(ExportError, match="returned 3 bytes that are not a PNG file"):
+        export_view(dataset, EventFilter(("china",)), spec, engine)
+    data, _ = export_view(dataset, EventFilter(("china",)), ImageSpec.build("png"), engine)
+    assert data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "good"),
+    [
+        ("png", b"\x89PNG\r\n\x1a\n..."),
+        ("pdf", b"%PDF-1.7 ..."),
+        ("svg", b'<svg xmlns="http://www.w3.org/2000/svg">'),
+        ("html", b"<html><head>"),
+    ],
+)
+def test_each_format_is_recognised_by_its_signature(fmt, good):
+    from timeline.export import ExportError, check_signature
+
+    assert check_signature(good, fmt) == good
+    for bad in (b"", b"u\xabZ", b"<html>" if fmt != "html" else b"%PDF-"):
+        with pytest.raises(ExportError, match=f"not a {fmt.upper()} file"):
+            check_signature(bad, fmt)

@@ -41,6 +41,16 @@ FORMATS = ("png", "svg", "pdf", "html")
 STYLES = ("light", "dark")
 MAX_SIDE = 8000
 MAX_SCALE = 4
+# Chromium draws nothing past about 16,384² pixels (Kaleido then returns 3 bytes); a quarter of
+# that keeps one export's bitmap near 256 MB and its drawing well inside the timeout.
+DEFAULT_MAX_PIXELS = 8192 * 8192
+# What each format's bytes begin with (SVG and HTML: within their first bytes).
+SIGNATURES = {
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "pdf": (b"%PDF-",),
+    "svg": (b"<svg", b"<?xml"),
+    "html": (b"<html", b"<!DOCTYPE html", b"<!doctype html"),
+}
 INSTALL_HINT = (
     "Image export needs Chromium. On Debian or Ubuntu run `sudo apt-get install chromium` "
     "(`./dev app` does this for you), or set BROWSER_PATH to a Chrome or Chromium executable. "
@@ -101,9 +111,44 @@ class ImageSpec:
             raise ExportError(f"Scale must be a number from 1 to {MAX_SCALE}.") from None
         if not 1 <= s <= MAX_SCALE:
             raise ExportError(f"Scale must be from 1 to {MAX_SCALE}.")
+        s = s if fmt == "png" else 1
+        check_pixel_budget(w, h, s)
         if style not in STYLES:
             raise ExportError(f"Unknown style {style!r}: choose one of {', '.join(STYLES)}.")
-        return cls(fmt, w, h, s if fmt == "png" else 1, bool(transparent), style)
+        return cls(fmt, w, h, s, bool(transparent), style)
+
+
+def max_pixels() -> int:
+    """The most pixels one image may have (width × height × scale²): TIMELINE_MAX_PIXELS."""
+    text = os.environ.get("TIMELINE_MAX_PIXELS", "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else DEFAULT_MAX_PIXELS
+
+
+def check_pixel_budget(width: int, height: int, scale: float) -> None:
+    """Raise ExportError naming the largest size allowed when the image would be larger."""
+    budget = max_pixels()
+    pixels = width * height * scale * scale
+    if pixels <= budget:
+        return
+    shrink = (budget / pixels) ** 0.5
+    fits = f"{int(width * shrink)}×{int(height * shrink)}"
+    raise ExportError(
+        f"{width}×{height} at {scale:g}× is {pixels:,.0f} pixels; the largest image allowed is "
+        f"{budget:,} pixels (width × height × scale²), {fits} at {scale:g}× for this shape. "
+        "Make it smaller or lower the scale."
+    )
+
+
+def check_signature(data: bytes, fmt: str) -> bytes:
+    """``data`` when it begins as a ``fmt`` file does; else ExportError, so that nothing is
+    reported saved that is not the file asked for."""
+    head = data[:256].lstrip()
+    if any(head.startswith(sig) for sig in SIGNATURES[fmt]):
+        return data
+    raise ExportError(
+        f"The browser returned {len(data):,} bytes that are not a {fmt.upper()} file, so "
+        "nothing was saved. A very large image is the usual cause: make it smaller."
+    )
 
 
 def browser_path() -> str | None:
@@ -134,7 +179,10 @@ class ExportEngine:
     def render(self, fig: go.Figure, spec: ImageSpec) -> bytes:
         """The bytes of ``fig`` drawn as ``spec`` says. Safe to call from many threads."""
         if spec.format == "html":
-            return figure_html(fig).encode("utf-8")
+            return check_signature(figure_html(fig).encode("utf-8"), "html")
+        return check_signature(self._draw(fig, spec), spec.format)
+
+    def _draw(self, fig: go.Figure, spec: ImageSpec) -> bytes:
         kaleido = self._ensure_started()
         opts = {
             "format": spec.format,
