@@ -276,3 +276,60 @@ def test_each_format_is_recognised_by_its_signature(fmt, good):
     for bad in (b"", b"u\xabZ", b"<html>" if fmt != "html" else b"%PDF-"):
         with pytest.raises(ExportError, match=f"not a {fmt.upper()} file"):
             check_signature(bad, fmt)
+
+
+# 6. Metadata of the wrong type.
+
+GOOD_ROW = "a,event,2011-05-02,,A raid,What happened.,security,-10,3,,,,Reuters,,"
+
+
+def _toml_beside(write_csv, toml: str) -> Path:
+    csv = write_csv(GOOD_ROW)
+    csv.with_suffix(".toml").write_text(toml, encoding="utf-8")
+    return csv
+
+
+def test_metadata_of_the_wrong_type_fails_validation_with_exit_2(write_csv):
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    csv = _toml_beside(
+        write_csv,
+        '[dataset]\ntitle = "T"\n\n[source]\ntitle = "An article"\nauthor = 5\nurl = 5\n'
+        'date = "2021-13"\n',
+    )
+    result = CliRunner().invoke(cli, ["validate", str(csv)])
+    # Before: "OK", then export and the app died with a traceback.
+    assert result.exit_code == 2, result.output
+    toml = csv.with_suffix(".toml")
+    assert f"{toml}: 3 problems found" in result.output
+    assert f"{toml}:6: [source] author = 5 — expected text in quotes" in result.output
+    assert f"{toml}:7: [source] url = 5 — expected an http(s) link in quotes" in result.output
+    assert f'{toml}:8: [source] date = "2021-13" — expected a date' in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[dataset]\ntitle = 5\n", ":2: [dataset] title = 5 — expected text in quotes"),
+        ('[dataset]\ncountries = "Pakistan"\n', ':2: [dataset] countries = "Pakistan" — expected'),
+        ("[source]\ndate = 2021-09-02T10:00:00\n", ":2: [source] date = 2021-09-02T10:00:00"),
+        ('[cited]\nwritten_before = "2021-02-30"\n', ':2: [cited] written_before = "2021-02-30"'),
+        ('[source]\nurl = "javascript:alert(1)"\n', ':2: [source] url = "javascript:alert(1)"'),
+        ("[themes]\nsecurity = true\n", ":2: [themes] security = true — expected its label"),
+        ('source = "x"\n', ':1: [source] = "x" — expected a [table]'),
+    ],
+)
+def test_every_metadata_field_is_checked(write_csv, toml, message):
+    from timeline.data import DataError, load_dataset
+
+    csv = _toml_beside(write_csv, toml)
+    with pytest.raises(DataError) as caught:
+        load_dataset(csv)
+    assert message in caught.value.message
+
+
+def test_the_shipped_metadata_passes(dataset):
+    assert dataset.info.source["author"] == "Brigadier Saleem Qamar Butt (Rtd)"
