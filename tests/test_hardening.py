@@ -6,13 +6,17 @@ draw, CSV downloads, metadata types, headers and hosts, malformed requests, file
 
 import json
 import logging
+import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from dash._utils import split_callback_id
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from timeline import ids
 from timeline.guard import DEFAULT_MAX_REQUEST_BYTES, GuardConfig
@@ -333,3 +337,50 @@ def test_every_metadata_field_is_checked(write_csv, toml, message):
 
 def test_the_shipped_metadata_passes(dataset):
     assert dataset.info.source["author"] == "Brigadier Saleem Qamar Butt (Rtd)"
+
+
+# 9. Files: the umask's mode, portable names.
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_written_files_follow_the_umask(tmp_path, umask, mode):
+    from timeline.export import write_atomic
+
+    old = os.umask(umask)
+    try:
+        target = write_atomic(tmp_path / "out" / "chart.svg", b"<svg/>")
+    finally:
+        os.umask(old)
+    # Before: 0600 whatever the umask (mkstemp's mode survived the rename).
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert target.read_bytes() == b"<svg/>"
+    assert [p.name for p in target.parent.iterdir()] == ["chart.svg"]
+
+
+def test_an_uncertain_date_gives_a_portable_file_name(tmp_path):
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    args = ["export", "--from", "2001?", "--format", "html", "-o", f"{tmp_path}/"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    # Before: pakistan-us_2001?-end.html, a name Windows cannot hold.
+    assert [p.name for p in tmp_path.iterdir()] == ["pakistan-us_2001-end.html"]
+
+
+@given(
+    themes=st.lists(st.sampled_from(["security", "china", "economy"]), max_size=3, unique=True),
+    date_from=st.text(max_size=12),
+    date_to=st.text(max_size=12),
+    query=st.text(max_size=40),
+)
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_every_file_name_is_portable(dataset, themes, date_from, date_to, query):
+    from timeline.filters import EventFilter, filter_slug
+
+    stem = filter_slug(dataset, EventFilter(tuple(themes), date_from, date_to, query))
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,120}", stem), stem
+    assert stem.upper() not in {"CON", "PRN", "AUX", "NUL"}

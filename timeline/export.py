@@ -15,8 +15,8 @@ import html
 import io
 import logging
 import os
+import secrets
 import shutil
-import tempfile
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -302,11 +302,15 @@ fit();
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed into place)."""
+    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed into place).
+
+    The file gets the mode any new file of the user's gets (0666 less the umask): the temporary
+    file is made with ``os.open``, which applies the umask, where ``mkstemp`` would give 0600.
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd, tmp = _create_beside(target)
     except OSError as exc:
         raise ExportError(f"Cannot write to {target.parent}: {exc.strerror or exc}") from None
     try:
@@ -320,6 +324,18 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
             os.unlink(tmp)
         raise ExportError(f"Cannot write {target}: {exc.strerror or exc}") from None
     return target
+
+
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """A new, empty, hidden file in ``target``'s folder, opened for writing."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
