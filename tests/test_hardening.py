@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline import ids
+from timeline.data import COLUMNS
 from timeline.guard import DEFAULT_MAX_REQUEST_BYTES, GuardConfig
 from timeline.probe import update_view_payload
 
@@ -191,6 +192,15 @@ def test_the_page_runs_under_its_content_security_policy(page, live_app):
     page.wait_for_selector(S("#$DETAIL .event-title"), timeout=30_000)
     page.click(S("#$PIN_BUTTON"))
     page.wait_for_function("() => location.search.includes('pins=')", timeout=10_000)
+    # The CSV link follows the view, and the server streams the file.
+    page.wait_for_function(
+        S("() => document.getElementById('$EXPORT_CSV').href.includes('themes=security')")
+    )
+    with page.expect_download() as caught:
+        page.click(S("#$EXPORT_CSV"))
+    download = caught.value
+    assert download.suggested_filename == "pakistan-us_security-afghanistan.csv"
+    assert "2011-salala-incident" in Path(download.path()).read_text(encoding="utf-8")
     assert page.evaluate("window.__violations") == []
     assert page.console_errors == []
 
@@ -284,7 +294,7 @@ def test_each_format_is_recognised_by_its_signature(fmt, good):
 
 # 6. Metadata of the wrong type.
 
-GOOD_ROW = "a,event,2011-05-02,,A raid,What happened.,security,-10,3,,,,Reuters,,"
+GOOD_ROW = "a,event,2011-05-02,,A raid,What happened.,security,-10,3,,,,Reuters,"
 
 
 def _toml_beside(write_csv, toml: str) -> Path:
@@ -384,3 +394,99 @@ def test_every_file_name_is_portable(dataset, themes, date_from, date_to, query)
     stem = filter_slug(dataset, EventFilter(tuple(themes), date_from, date_to, query))
     assert re.fullmatch(r"[A-Za-z0-9_-]{1,120}", stem), stem
     assert stem.upper() not in {"CON", "PRN", "AUX", "NUL"}
+
+
+# 5. The CSV download: streamed, in flat memory.
+
+
+@pytest.fixture(scope="module")
+def many_rows(tmp_path_factory):
+    """30,000 events whose text needs quoting and spreadsheet escaping."""
+    from conftest import HEADER
+
+    from timeline.data import load_dataset
+
+    path = tmp_path_factory.mktemp("many") / "events.csv"
+    rows = [
+        f'e{i},event,{1950 + i % 70}-0{1 + i % 9}-1{i % 10},,"Event {i}, ""quoted""",'
+        f'"=HYPERLINK(""x"") line\nbreak {i}",{("security", "china;economy")[i % 2]},'
+        f"{(-5, 0, 3.4)[i % 3]},{1 + i % 3},,,,Reuters,\n"
+        for i in range(30_000)
+    ]
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return load_dataset(path)
+
+
+def _stream(client, query: str) -> tuple[bytes, int, int]:
+    """The body of a CSV download, its number of pieces, and the most memory Python held for it
+    at once, beyond the pieces already received."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        answer = client.get("/download/events.csv" + query, buffered=False)
+        assert answer.is_streamed
+        pieces, peak = [], 0
+        for piece in answer.response:
+            pieces.append(piece)
+            peak = max(peak, tracemalloc.get_traced_memory()[0] - sum(map(len, pieces)))
+    finally:
+        tracemalloc.stop()
+    return b"".join(pieces), len(pieces), peak
+
+
+def test_the_csv_download_is_streamed_in_flat_memory(many_rows):
+    import csv
+    import io
+
+    from timeline.webapp import create_app
+
+    client = create_app(many_rows).server.test_client()
+    answer = client.get("/download/events.csv?themes=security&from=1950")
+    assert answer.headers["Content-Disposition"] == (
+        'attachment; filename="events_security_1950-end.csv"'
+    )
+    small, _, small_peak = _stream(client, "?to=1975")  # a piece and a half
+    whole, pieces, whole_peak = _stream(client, "")
+    # Before: built whole in the worker, then again as JSON. Now: a piece at a time.
+    assert pieces > 3 and len(whole) > 2.5 * len(small)
+    assert whole_peak < 1.5 * small_peak, (whole_peak, small_peak)
+    rows = list(csv.DictReader(io.StringIO(whole.decode("utf-8"))))
+    assert len(rows) == 30_000 and len({r["id"] for r in rows}) == 30_000
+    first = rows[0]
+    assert first["title"] == 'Event 0, "quoted"'
+    assert first["summary"] == '\'=HYPERLINK("x") line\nbreak 0'
+    assert (first["themes"], first["tone"], first["importance"]) == ("security", "-5", "1")
+
+
+def test_the_csv_is_written_as_the_row_by_row_writer_wrote_it(dataset, many_rows):
+    """Column by column, the same bytes as Python's csv module row by row."""
+    import csv
+    import io
+
+    from timeline.export import _spreadsheet_safe, events_to_csv
+
+    for events in (dataset.events, many_rows.events.iloc[:3000]):
+        expected = io.StringIO()
+        writer = csv.writer(expected, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for row in events.itertuples(index=False):
+            values = {
+                **{c: getattr(row, c) for c in COLUMNS if c not in ("start", "end")},
+                "start": row.start_text,
+                "end": row.end_text,
+                "themes": ";".join(row.themes),
+                "tone": "" if row.tone != row.tone else f"{row.tone + 0.0:g}",
+                "importance": str(row.importance),
+            }
+            writer.writerow([_spreadsheet_safe(values[c]) for c in COLUMNS])
+        assert events_to_csv(events) == expected.getvalue()
+
+
+def test_the_page_links_the_csv_of_the_view(dataset):
+    from timeline.callbacks import render_view
+    from timeline.probe import view_values
+
+    view = render_view(dataset, view_values(["china"], [2001, 2021], "nuclear"))
+    assert view["csv_href"] == "download/events.csv?themes=china&from=2001&to=2021&q=nuclear"
+    assert render_view(dataset, view_values([], [1947, 2022]))["csv_href"] is None
