@@ -33,7 +33,7 @@ from timeline.filters import (
 )
 from timeline.layout import theme_options
 from timeline.panels import detail_panel, detail_placeholder
-from timeline.views import build_view, export_view, export_view_csv, view_title
+from timeline.views import build_view, export_view, view_title
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ def view_outputs() -> dict:
         "title": Output(ids.EXPORT_TITLE, "placeholder"),
         "subtitle": Output(ids.EXPORT_SUBTITLE, "placeholder"),
         "file_name": Output(ids.EXPORT_NAME, "children"),
+        "csv_href": Output(ids.EXPORT_CSV, "href"),
     }
 
 
@@ -184,6 +185,7 @@ def render_view(dataset: Dataset, controls: dict) -> dict:
         "title": view.title,
         "subtitle": view.description,
         "file_name": f"File: {view.file_name}",
+        "csv_href": view.csv_href,
     }
 
 
@@ -260,11 +262,6 @@ def export_image(dataset: Dataset, engine: ExportEngine, options: dict, controls
         return {"status": html.P(message, className="error")}
     status = html.P(f"Saved {name} ({len(data) / 1024:,.0f} KB)")
     return {"download": dcc.send_bytes(data, name), "status": status}
-
-
-def export_csv(dataset: Dataset, controls: dict) -> dict:
-    text, name = export_view_csv(dataset, controls_to_state(dataset, **controls).filter)
-    return {"download": dcc.send_string(text, name), "status": html.P(f"Saved {name}")}
 
 
 def _typed(text) -> str | None:

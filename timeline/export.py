@@ -15,15 +15,19 @@ import html
 import io
 import logging
 import os
+import secrets
 import shutil
-import tempfile
 import threading
+from collections.abc import Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from timeline.contract import META
 from timeline.data import COLUMNS
@@ -41,6 +45,16 @@ FORMATS = ("png", "svg", "pdf", "html")
 STYLES = ("light", "dark")
 MAX_SIDE = 8000
 MAX_SCALE = 4
+# Chromium draws nothing past about 16,384² pixels (Kaleido then returns 3 bytes); a quarter of
+# that keeps one export's bitmap near 256 MB and its drawing well inside the timeout.
+DEFAULT_MAX_PIXELS = 8192 * 8192
+# What each format's bytes begin with (SVG and HTML: within their first bytes).
+SIGNATURES = {
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "pdf": (b"%PDF-",),
+    "svg": (b"<svg", b"<?xml"),
+    "html": (b"<html", b"<!DOCTYPE html", b"<!doctype html"),
+}
 INSTALL_HINT = (
     "Image export needs Chromium. On Debian or Ubuntu run `sudo apt-get install chromium` "
     "(`./dev app` does this for you), or set BROWSER_PATH to a Chrome or Chromium executable. "
@@ -101,9 +115,44 @@ class ImageSpec:
             raise ExportError(f"Scale must be a number from 1 to {MAX_SCALE}.") from None
         if not 1 <= s <= MAX_SCALE:
             raise ExportError(f"Scale must be from 1 to {MAX_SCALE}.")
+        s = s if fmt == "png" else 1
+        check_pixel_budget(w, h, s)
         if style not in STYLES:
             raise ExportError(f"Unknown style {style!r}: choose one of {', '.join(STYLES)}.")
-        return cls(fmt, w, h, s if fmt == "png" else 1, bool(transparent), style)
+        return cls(fmt, w, h, s, bool(transparent), style)
+
+
+def max_pixels() -> int:
+    """The most pixels one image may have (width × height × scale²): TIMELINE_MAX_PIXELS."""
+    text = os.environ.get("TIMELINE_MAX_PIXELS", "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else DEFAULT_MAX_PIXELS
+
+
+def check_pixel_budget(width: int, height: int, scale: float) -> None:
+    """Raise ExportError naming the largest size allowed when the image would be larger."""
+    budget = max_pixels()
+    pixels = width * height * scale * scale
+    if pixels <= budget:
+        return
+    shrink = (budget / pixels) ** 0.5
+    fits = f"{int(width * shrink)}×{int(height * shrink)}"
+    raise ExportError(
+        f"{width}×{height} at {scale:g}× is {pixels:,.0f} pixels; the largest image allowed is "
+        f"{budget:,} pixels (width × height × scale²), {fits} at {scale:g}× for this shape. "
+        "Make it smaller or lower the scale."
+    )
+
+
+def check_signature(data: bytes, fmt: str) -> bytes:
+    """``data`` when it begins as a ``fmt`` file does; else ExportError, so that nothing is
+    reported saved that is not the file asked for."""
+    head = data[:256].lstrip()
+    if any(head.startswith(sig) for sig in SIGNATURES[fmt]):
+        return data
+    raise ExportError(
+        f"The browser returned {len(data):,} bytes that are not a {fmt.upper()} file, so "
+        "nothing was saved. A very large image is the usual cause: make it smaller."
+    )
 
 
 def browser_path() -> str | None:
@@ -134,7 +183,10 @@ class ExportEngine:
     def render(self, fig: go.Figure, spec: ImageSpec) -> bytes:
         """The bytes of ``fig`` drawn as ``spec`` says. Safe to call from many threads."""
         if spec.format == "html":
-            return figure_html(fig).encode("utf-8")
+            return check_signature(figure_html(fig).encode("utf-8"), "html")
+        return check_signature(self._draw(fig, spec), spec.format)
+
+    def _draw(self, fig: go.Figure, spec: ImageSpec) -> bytes:
         kaleido = self._ensure_started()
         opts = {
             "format": spec.format,
@@ -254,11 +306,15 @@ fit();
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed into place)."""
+    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed into place).
+
+    The file gets the mode any new file of the user's gets (0666 less the umask): the temporary
+    file is made with ``os.open``, which applies the umask, where ``mkstemp`` would give 0600.
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd, tmp = _create_beside(target)
     except OSError as exc:
         raise ExportError(f"Cannot write to {target.parent}: {exc.strerror or exc}") from None
     try:
@@ -272,6 +328,18 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
             os.unlink(tmp)
         raise ExportError(f"Cannot write {target}: {exc.strerror or exc}") from None
     return target
+
+
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """A new, empty, hidden file in ``target``'s folder, opened for writing."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -288,33 +356,66 @@ def _spreadsheet_safe(value: str) -> str:
     return value
 
 
+CSV_CHUNK_ROWS = 10_000
+# Columns of the CSV that the loader renamed (the text as written, before it was parsed).
+_CSV_SOURCE = {"start": "start_text", "end": "end_text"}
+
+
 def events_to_csv(events: pd.DataFrame) -> str:
     """Events in the dataset's own CSV format, safe to open in a spreadsheet."""
+    return "".join(events_csv_chunks(events))
+
+
+def events_csv_chunks(
+    events: pd.DataFrame, positions: np.ndarray | None = None, rows: int = CSV_CHUNK_ROWS
+) -> Iterator[str]:
+    """``events_to_csv`` in pieces of ``rows`` rows, header first, for a streamed download.
+
+    ``positions``: which rows of ``events`` to write (all by default), so a filtered download
+    needs no copy of the rows it keeps. Each piece is built a column at a time, so a million
+    rows stream in seconds, in the memory of one piece.
+    """
+    yield _csv_text([COLUMNS])
+    count = len(events) if positions is None else len(positions)
+    for start in range(0, count, rows):
+        stop = min(start + rows, count)
+        chunk = events.iloc[start:stop] if positions is None else events.iloc[positions[start:stop]]
+        yield _csv_chunk(chunk)
+
+
+def _csv_text(records) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in events.itertuples(index=False):
-        tone = "" if pd.isna(row.tone) else f"{row.tone:g}"
-        values = {
-            "id": row.id,
-            "kind": row.kind,
-            "start": row.start_text,
-            "end": row.end_text,
-            "title": row.title,
-            "label": row.label,
-            "summary": row.summary,
-            "themes": ";".join(row.themes),
-            "cameo": row.cameo,
-            "tone": tone,
-            "tone_note": row.tone_note,
-            "importance": str(row.importance),
-            "commentary": row.commentary,
-            "callout": row.callout,
-            "cited": row.cited,
-            "cited_from": row.cited_from,
-            "source": row.source,
-            "url": row.url,
-            "date_note": row.date_note,
-        }
-        writer.writerow([_spreadsheet_safe(values[c]) for c in COLUMNS])
+    csv.writer(out, lineterminator="\n").writerows(records)
     return out.getvalue()
+
+
+def _csv_chunk(chunk: pd.DataFrame) -> str:
+    """Rows as CSV lines, as Python's csv module writes them, made by Arrow's string kernels."""
+    cells = [_csv_cells(_csv_column(chunk, column)) for column in COLUMNS]
+    lines = pc.binary_join_element_wise(*cells, ",")
+    return "\n".join(lines.to_pylist()) + "\n"
+
+
+def _csv_column(chunk: pd.DataFrame, column: str) -> pa.Array:
+    if column in ("themes", "tone"):
+        # Few distinct values (theme combinations, tones): each is written out once.
+        codes, distinct = pd.factorize(chunk[column])
+        texts = [";".join(v) if column == "themes" else f"{v + 0.0:g}" for v in distinct]
+        return pa.array(np.array([*texts, ""], dtype=object)[codes], pa.string())
+    if column == "importance":
+        return pa.array(chunk[column].astype(str), pa.string())
+    return pc.fill_null(pa.array(chunk[_CSV_SOURCE.get(column, column)], pa.string()), "")
+
+
+def _csv_cells(values: pa.Array) -> pa.Array:
+    """``values`` made spreadsheet-safe, then quoted where the CSV format needs it."""
+    risky = pc.match_substring_regex(values, r"^[=+\-@\t\r]")
+    if pc.any(risky).as_py():
+        # Rare: checked one by one, as _spreadsheet_safe says.
+        safe = [_spreadsheet_safe(v) for v in pc.filter(values, risky).to_pylist()]
+        values = pc.replace_with_mask(values, risky, pa.array(safe, pa.string()))
+    needs_quotes = pc.match_substring_regex(values, r'[",\r\n]')
+    if pc.any(needs_quotes).as_py():
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(values, '"', '""'), '"', "")
+        values = pc.if_else(needs_quotes, quoted, values)
+    return values

@@ -242,13 +242,28 @@ def describe_filter(dataset: Dataset, flt: EventFilter) -> str:
     return " · ".join(parts) or "All themes"
 
 
+NAME_MAX = 120
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"}
+_WINDOWS_RESERVED |= {f"{device}{n}" for device in ("COM", "LPT") for n in "123456789"}
+
+
 def filter_slug(dataset: Dataset, flt: EventFilter) -> str:
-    """A file-name stem for a view: 'pakistan-us_security-afghanistan_2001-2021'."""
+    """A file-name stem for a view: 'pakistan-us_security-afghanistan_2001-2021'.
+
+    Only letters, digits, '-' and '_', at most NAME_MAX characters and never a name Windows
+    reserves, so the file can be copied to any system (a date's '?' or '~' is left out).
+    """
     parts = [dataset.info.slug]
     if flt.themes:
         parts.append("-".join(flt.themes))
     if flt.date_from or flt.date_to:
-        parts.append(f"{flt.date_from or 'start'}-{flt.date_to or 'end'}")
+        ends = (_portable(flt.date_from) or "start", _portable(flt.date_to) or "end")
+        parts.append("-".join(ends))
     if flt.query:
         parts.append(slugify(flt.query)[:30] or "search")
-    return "_".join(p for p in parts if p)
+    stem = "_".join(p for p in parts if p)[:NAME_MAX].rstrip("-_") or "timeline"
+    return f"{stem}_timeline" if stem.upper() in _WINDOWS_RESERVED else stem
+
+
+def _portable(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]+", "", text)

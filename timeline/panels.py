@@ -41,8 +41,12 @@ def export_panel(first: View) -> html.Section:
                     html.Button(
                         "Export image", id=ids.EXPORT_BUTTON, className="button", n_clicks=0
                     ),
-                    html.Button(
-                        "Download CSV", id=ids.EXPORT_CSV, className="button secondary", n_clicks=0
+                    # A plain link: the server streams the file (timeline.downloads).
+                    html.A(
+                        "Download CSV",
+                        id=ids.EXPORT_CSV,
+                        href=first.csv_href,
+                        className="button secondary",
                     ),
                 ],
             ),

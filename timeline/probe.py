@@ -19,6 +19,7 @@ from dash._grouping import flatten_grouping
 
 from timeline import callbacks as cb
 from timeline import ids
+from timeline.contract import CSV_DOWNLOAD_PATH
 
 
 def callback_request(outputs: dict, inputs: dict, values: dict, *, output_key: str = "") -> dict:
@@ -89,11 +90,9 @@ def export_payload(fmt: str, preset: str, themes, years, *, query="", scale=1, *
     return callback_request(cb.download_outputs(), inputs, values)
 
 
-def export_csv_payload(output: str, themes, years, query: str = "") -> dict:
-    """A click on "Download CSV"; ``output`` from ``callback_output`` (it shares an output)."""
-    inputs = {"clicks": Input(ids.EXPORT_CSV, "n_clicks"), "controls": cb.view_controls(State)}
-    values = {"clicks": 1, "controls": view_values(themes, years, query)}
-    return callback_request(cb.download_outputs(True), inputs, values, output_key=output)
+def csv_download(session: requests.Session, base_url: str, query: str = "") -> requests.Response:
+    """GET the CSV download of the view ``query`` (``?themes=…&from=…``), as the page links it."""
+    return session.get(f"{base_url}/{CSV_DOWNLOAD_PATH}{query}", timeout=120, stream=True)
 
 
 def callback_output(base_url: str, trigger: str) -> str:

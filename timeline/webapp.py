@@ -11,6 +11,7 @@ from timeline import callbacks as cb
 from timeline import guard, ids, storymode
 from timeline.contract import CONTRACT_ELEMENT, browser_contract
 from timeline.data import Dataset
+from timeline.downloads import register_csv_download
 from timeline.export import ExportEngine
 from timeline.filters import ViewState
 from timeline.layout import build_layout, validation_layout
@@ -49,6 +50,7 @@ def create_app(
     register_view(app, dataset)
     register_selection(app, dataset)
     register_export(app, dataset, engine)
+    register_csv_download(app, dataset)
     guard.install(app)
     return app
 
@@ -197,7 +199,6 @@ def register_selection(app: Dash, dataset: Dataset) -> None:
 
 def register_export(app: Dash, dataset: Dataset, engine: ExportEngine) -> None:
     image_outputs = cb.download_outputs()
-    csv_outputs = cb.download_outputs(allow_duplicate=True)
 
     @app.callback(
         output=image_outputs,
@@ -210,11 +211,3 @@ def register_export(app: Dash, dataset: Dataset, engine: ExportEngine) -> None:
     )
     def export_image(clicks, options, controls):
         return cb.complete(image_outputs, cb.export_image(dataset, engine, options, controls))
-
-    @app.callback(
-        output=csv_outputs,
-        inputs={"clicks": Input(ids.EXPORT_CSV, "n_clicks"), "controls": cb.view_controls(State)},
-        prevent_initial_call=True,
-    )
-    def export_csv(clicks, controls):
-        return cb.complete(csv_outputs, cb.export_csv(dataset, controls))
