@@ -48,6 +48,18 @@ def stories_or_exit(dataset: Dataset) -> list:
     return _or_exit(load_stories, dataset)
 
 
+def jobs_or_exit():
+    """How exports run (``timeline.jobs``, from the environment), or the setting's problem and
+    exit code 2."""
+    from timeline.jobs import ExportJobs
+
+    try:
+        return ExportJobs()
+    except ExportError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+
+
 def _data_option(func):
     return click.option(
         "--data",
@@ -244,7 +256,7 @@ def serve(data_path, host, port, debug):
     from timeline.webapp import create_app
 
     dataset = load_or_exit(data_path)
-    app = create_app(dataset, stories=stories_or_exit(dataset))
+    app = create_app(dataset, stories=stories_or_exit(dataset), export_jobs=jobs_or_exit())
     click.echo(f"Serving {dataset.info.title} ({data_path}) on http://{host}:{port}/", err=True)
     app.run(host=host, port=port, debug=debug)
 

@@ -18,9 +18,12 @@ import os
 import shutil
 import tempfile
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -118,8 +121,36 @@ def browser_path() -> str | None:
     return None
 
 
+class ExportCancelled(ExportError):
+    """The export was cancelled (its caller went away) before it was drawn."""
+
+
+# A drawing larger than this (4K UHD) waits for the browser's one "large" tab, so ordinary
+# exports always find a tab of their own, however many huge ones are queued.
+LARGE_PIXELS = 3840 * 2160
+StatusFn = Callable[[str], None]
+# What the engine tells an export's ``status`` (the app shows it on the export button).
+STARTING = "Starting the export engine…"
+WAITING = "Waiting for the export engine: other exports are drawing…"
+DRAWING = "Drawing the chart…"
+
+
+def _quiet(_words: str) -> None:
+    pass
+
+
+def _never() -> bool:
+    return False
+
+
 class ExportEngine:
-    """One warm headless browser shared by every export in this process."""
+    """One warm headless browser shared by every export in this process.
+
+    Fair and bounded: at most ``tabs`` drawings at once, large ones (> ``LARGE_PIXELS``) on at
+    most ``tabs - 1`` of them; ``timeout`` counts drawing time only, not time spent waiting for
+    a tab. A drawing that fails or times out fails alone: the browser is restarted only when
+    it has died, and one that died while idle is restarted before the next drawing.
+    """
 
     def __init__(self, tabs: int = 2, timeout: float = 60):
         self._tabs = tabs
@@ -128,34 +159,118 @@ class ExportEngine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido = None
-        self._closed = False
+        self._free_tabs = threading.BoundedSemaphore(tabs)
+        self._large_tabs = threading.BoundedSemaphore(max(1, tabs - 1))
         atexit.register(self.close)
 
-    def render(self, fig: go.Figure, spec: ImageSpec) -> bytes:
-        """The bytes of ``fig`` drawn as ``spec`` says. Safe to call from many threads."""
+    def warm(self) -> threading.Thread:
+        """Start the browser in the background, so the first export costs what later ones do."""
+
+        def start() -> None:
+            try:
+                self._ensure_started()
+            except ExportError as exc:
+                log.warning("export engine not started: %s", exc)
+
+        thread = threading.Thread(target=start, name="timeline-export-warm", daemon=True)
+        thread.start()
+        return thread
+
+    @property
+    def started(self) -> bool:
+        return self._kaleido is not None and self._browser_alive(self._kaleido)
+
+    def render(
+        self,
+        fig: go.Figure | dict,
+        spec: ImageSpec,
+        *,
+        status: StatusFn = _quiet,
+        cancelled: Callable[[], bool] = _never,
+    ) -> bytes:
+        """The bytes of ``fig`` drawn as ``spec`` says. Safe to call from many threads.
+
+        ``status(words)`` hears what is happening ("Drawing the chart…"); ``cancelled()`` is
+        asked while waiting, and a True stops the export (``ExportCancelled``).
+        """
         if spec.format == "html":
-            return figure_html(fig).encode("utf-8")
-        kaleido = self._ensure_started()
-        opts = {
-            "format": spec.format,
-            "width": spec.width,
-            "height": spec.height,
-            "scale": spec.scale,
-        }
+            return figure_html(go.Figure(fig) if isinstance(fig, dict) else fig).encode("utf-8")
+        large = spec.width * spec.height * spec.scale**2 > LARGE_PIXELS
+        with contextlib.ExitStack() as turn:
+            if large:
+                self._wait_for(self._large_tabs, status, cancelled)
+                turn.callback(self._large_tabs.release)
+            self._wait_for(self._free_tabs, status, cancelled)
+            turn.callback(self._free_tabs.release)
+            if not self.started:
+                status(STARTING)
+            kaleido = self._ensure_started()
+            status(DRAWING)
+            return self._draw(kaleido, fig, spec, cancelled)
+
+    @staticmethod
+    def _wait_for(tabs: threading.Semaphore, status: StatusFn, cancelled) -> None:
+        if tabs.acquire(blocking=False):
+            return
+        status(WAITING)
+        while not tabs.acquire(timeout=0.2):
+            if cancelled():
+                raise ExportCancelled("The export was cancelled.")
+
+    def _draw(self, kaleido, fig, spec: ImageSpec, cancelled) -> bytes:
+        opts = {"format": spec.format, "width": spec.width, "height": spec.height}
+        opts["scale"] = spec.scale
         future = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), self._loop)
+        # Kaleido times the drawing itself; this only catches a browser that stopped answering.
+        deadline = time.monotonic() + self._timeout + 10
         try:
-            return future.result(timeout=self._timeout + 5)
-        except (FutureTimeout, Exception) as exc:
+            while True:
+                with contextlib.suppress(FutureTimeout):
+                    return future.result(timeout=0.2)
+                if cancelled():
+                    raise ExportCancelled("The export was cancelled.")
+                if time.monotonic() > deadline:
+                    raise FutureTimeout()
+        except ExportCancelled:
             future.cancel()
-            log.warning("export failed, restarting the browser: %r", exc)
-            self._restart(kaleido)
-            raise ExportError(
-                "The export browser failed while drawing this image "
-                f"({type(exc).__name__}); it has been restarted, so try again."
-            ) from None
+            raise
+        except (TimeoutError, FutureTimeout) as exc:
+            future.cancel()
+            if not isinstance(exc, FutureTimeout) or self._browser_alive(kaleido):
+                raise ExportError(
+                    f"Drawing this image took longer than {self._timeout:g} s, so it was "
+                    "stopped; try a smaller size or scale."
+                ) from None
+            return self._failed(kaleido, exc)
+        except Exception as exc:
+            future.cancel()
+            if self._browser_alive(kaleido):
+                log.warning("export failed: %r", exc)
+                raise ExportError(
+                    f"The export browser could not draw this image ({type(exc).__name__})."
+                ) from None
+            return self._failed(kaleido, exc)
+
+    def _failed(self, kaleido, exc: BaseException) -> NoReturn:
+        log.warning("export failed, the browser died: %r", exc)
+        self._restart(kaleido)
+        raise ExportError(
+            "The export browser failed while drawing this image "
+            f"({type(exc).__name__}); it has been restarted, so try again."
+        ) from None
+
+    @staticmethod
+    def _browser_alive(kaleido) -> bool:
+        proc = getattr(kaleido, "subprocess", None)
+        return proc is None or proc.poll() is None
 
     def _ensure_started(self):
         with self._lock:
+            if self._kaleido is not None and not self._browser_alive(self._kaleido):
+                # It died while idle (killed, out of memory): start another before drawing.
+                log.warning("the export browser had died; starting a new one")
+                broken, self._kaleido = self._kaleido, None
+                self._close_kaleido(broken)
             if self._kaleido is not None:
                 return self._kaleido
             if browser_path() is None:
