@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import collections
 import contextlib
 import csv
 import html
@@ -125,9 +126,15 @@ class ExportCancelled(ExportError):
     """The export was cancelled (its caller went away) before it was drawn."""
 
 
+class _TimedOut(ExportError):
+    pass
+
+
 # A drawing larger than this (4K UHD) waits for the browser's one "large" tab, so ordinary
 # exports always find a tab of their own, however many huge ones are queued.
 LARGE_PIXELS = 3840 * 2160
+# A browser starts in seconds, or in a minute on a machine under heavy load.
+START_TIMEOUT = 120
 StatusFn = Callable[[str], None]
 # What the engine tells an export's ``status`` (the app shows it on the export button).
 STARTING = "Starting the export engine…"
@@ -161,6 +168,9 @@ class ExportEngine:
         self._kaleido = None
         self._free_tabs = threading.BoundedSemaphore(tabs)
         self._large_tabs = threading.BoundedSemaphore(max(1, tabs - 1))
+        # How drawings ended: "drawn", "failed", "timed out", "cancelled" (for tests, benches).
+        self.outcomes: collections.Counter[str] = collections.Counter()
+        self._owner = os.getpid()
         atexit.register(self.close)
 
     def warm(self) -> threading.Thread:
@@ -206,7 +216,22 @@ class ExportEngine:
                 status(STARTING)
             kaleido = self._ensure_started()
             status(DRAWING)
-            return self._draw(kaleido, fig, spec, cancelled)
+            return self._counted(self._draw, kaleido, fig, spec, cancelled)
+
+    def _counted(self, draw, *args) -> bytes:
+        outcome = "failed"
+        try:
+            data = draw(*args)
+            outcome = "drawn"
+            return data
+        except ExportCancelled:
+            outcome = "cancelled"
+            raise
+        except _TimedOut:
+            outcome = "timed out"
+            raise
+        finally:
+            self.outcomes[outcome] += 1
 
     @staticmethod
     def _wait_for(tabs: threading.Semaphore, status: StatusFn, cancelled) -> None:
@@ -237,7 +262,7 @@ class ExportEngine:
         except (TimeoutError, FutureTimeout) as exc:
             future.cancel()
             if not isinstance(exc, FutureTimeout) or self._browser_alive(kaleido):
-                raise ExportError(
+                raise _TimedOut(
                     f"Drawing this image took longer than {self._timeout:g} s, so it was "
                     "stopped; try a smaller size or scale."
                 ) from None
@@ -283,9 +308,11 @@ class ExportEngine:
                 self._thread.start()
             future = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
             try:
-                self._kaleido = future.result(timeout=self._timeout)
+                self._kaleido = future.result(timeout=START_TIMEOUT)
             except Exception as exc:
-                raise ExportError(f"Could not start the export browser: {exc}") from None
+                future.cancel()
+                reason = str(exc) or type(exc).__name__
+                raise ExportError(f"Could not start the export browser: {reason}") from None
             return self._kaleido
 
     async def _open(self):
@@ -311,6 +338,8 @@ class ExportEngine:
 
     def close(self) -> None:
         """Shut the browser down (also done at exit)."""
+        if os.getpid() != self._owner:  # a forked export job: the browser is its parent's
+            return
         with self._lock:
             k, self._kaleido = self._kaleido, None
             self._close_kaleido(k)

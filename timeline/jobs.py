@@ -42,7 +42,7 @@ REDIS_ENV = "TIMELINE_REDIS_URL"
 FOLDER_ENV = "TIMELINE_JOBS_DIR"
 DEFAULT_QUEUE = 4
 POLL_MS = 500  # how often the page asks for a job's progress: a "busy" answer is this quick
-BUSY = "Busy: {count} exports are already waiting or drawing. Try again in a moment."
+BUSY = "Busy: other exports are under way ({count} at a time at most). Try again in a moment."
 REFUSED = "refused"  # the job id of an export answered "busy": nothing runs, nothing to stop
 
 

@@ -129,7 +129,19 @@ def run_job(
     answer = post(session, base_url, payload, timeout=timeout)
     if answer.status_code != 200 or "cacheKey" not in answer.json():
         return answer
-    handles = answer.json()
+    return follow_job(session, base_url, payload, answer.json(), timeout=timeout, progress=progress)
+
+
+def follow_job(
+    session: requests.Session,
+    base_url: str,
+    payload: dict,
+    handles: dict,
+    *,
+    timeout: float = 300,
+    progress=None,
+) -> requests.Response:
+    """``run_job`` from a started job's ``handles`` (the first answer's cacheKey and job)."""
     params = {"cacheKey": handles["cacheKey"], "job": handles["job"]}
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -148,6 +160,16 @@ def run_job(
         if answer.status_code != 200 or "response" in body:
             return answer
     raise TimeoutError(f"no answer from the job in {timeout:g} s")
+
+
+def status_text(response: requests.Response) -> str:
+    """The words a download callback put in its status line (``ids.EXPORT_STATUS`` or the
+    deck's), as the page shows them."""
+    for key, props in response.json()["response"].items():
+        if key in (ids.EXPORT_STATUS, ids.STORY_DECK_STATUS):
+            children = props.get("children") or {}
+            return str(children.get("props", {}).get("children", ""))
+    return ""
 
 
 def callback_output(base_url: str, trigger: str) -> str:
@@ -174,7 +196,8 @@ def post(session: requests.Session, base_url: str, payload: dict, timeout: float
 
 def downloaded_file(response: requests.Response) -> tuple[str, bytes] | None:
     """The (file name, bytes) a download callback answered with, or None."""
-    data = next(iter(response.json()["response"][ids.DOWNLOAD].values()))
+    sent = response.json()["response"].get(ids.DOWNLOAD)
+    data = next(iter(sent.values())) if sent else None
     if not data:
         return None
     content = data["content"]
