@@ -118,6 +118,29 @@ def test_over_the_queue_limit_an_export_is_answered_busy_at_once(dataset, engine
         server.stop()
 
 
+def _a_long_job(result_key, progress_key, args, context):
+    threading.Event().wait(120)  # a stand-in for a drawing; the test stops it
+
+
+def test_large_exports_take_at_most_half_the_queue(tmp_path):
+    manager = ExportJobs(JobsConfig(queue=2, folder=tmp_path)).manager
+    large = {"options": {"fmt": "png", "preset": "custom", "width": 8000, "height": 4000}}
+    small = {"options": {"fmt": "png", "preset": "slide-16x9"}}
+    started = []
+    try:
+        started.append(manager.call_job_fn("large-1", _a_long_job, large, {}))
+        assert manager.call_job_fn("large-2", _a_long_job, large, {}) == jobs.REFUSED
+        answer = manager.get_result("large-2", jobs.REFUSED)["status"].children
+        assert answer.startswith("Busy: other large exports or decks are under way (1 at a time")
+        started.append(manager.call_job_fn("small-1", _a_long_job, small, {}))
+        assert jobs.REFUSED not in started
+        assert manager.call_job_fn("small-2", _a_long_job, small, {}) == jobs.REFUSED
+    finally:
+        for job in started:
+            manager.terminate_job(job)
+    assert manager.call_job_fn("small-3", lambda *_: None, small, {}) != jobs.REFUSED
+
+
 @pytest.fixture(scope="module")
 def own_engine():
     """An engine of these tests' own, whose browser they kill, with a short drawing time."""

@@ -34,7 +34,7 @@ from dash import DiskcacheManager, html, no_update
 
 from timeline.data import Dataset
 from timeline.engine_service import EngineService
-from timeline.export import DRAWING, ExportEngine, ExportError, StatusFn
+from timeline.export import DRAWING, LARGE_PIXELS, ExportEngine, ExportError, StatusFn
 from timeline.stories import Story
 
 QUEUE_ENV = "TIMELINE_EXPORT_QUEUE"
@@ -43,6 +43,10 @@ FOLDER_ENV = "TIMELINE_JOBS_DIR"
 DEFAULT_QUEUE = 4
 POLL_MS = 500  # how often the page asks for a job's progress: a "busy" answer is this quick
 BUSY = "Busy: other exports are under way ({count} at a time at most). Try again in a moment."
+BUSY_LARGE = (
+    "Busy: other large exports or decks are under way ({count} at a time at most). Try again in "
+    "a moment, or export a smaller size."
+)
 REFUSED = "refused"  # the job id of an export answered "busy": nothing runs, nothing to stop
 
 
@@ -76,19 +80,37 @@ class JobsConfig:
         )
 
 
-def busy_answer(count: int) -> dict:
+def busy_answer(count: int, *, large: bool = False) -> dict:
     """What an export or deck that is not admitted answers (both callbacks' outputs)."""
-    return {"download": no_update, "status": html.P(BUSY.format(count=count), className="error")}
+    words = (BUSY_LARGE if large else BUSY).format(count=count)
+    return {"download": no_update, "status": html.P(words, className="error")}
+
+
+def is_large(args) -> bool:
+    """Whether a job draws a lot: a deck (a dozen 4K charts) or an image over ``LARGE_PIXELS``."""
+    from timeline.callbacks import export_spec
+
+    if not isinstance(args, dict):
+        return False
+    if "story" in args:
+        return True
+    try:
+        spec = export_spec(args.get("options") if isinstance(args.get("options"), dict) else {})
+    except ExportError:
+        return False  # it fails at once in its job, with the reason
+    return spec.width * spec.height * spec.scale**2 > LARGE_PIXELS
 
 
 class _Admission:
-    """A limit on jobs waiting or drawing, per process, on top of a Dash manager."""
+    """A limit on jobs waiting or drawing, per process, on top of a Dash manager. Large jobs
+    (``is_large``) may hold at most half of the places, so ordinary ones always find one."""
 
     limit = DEFAULT_QUEUE
 
     def _init_admission(self, limit: int) -> None:
         self.limit = limit
-        self._admitted: dict[str, object] = {}
+        self.large_limit = max(1, limit // 2)
+        self._admitted: dict[str, tuple[object, bool]] = {}
         self._admit_lock = threading.Lock()
 
     def build_cache_key(self, fn, args, cache_args_to_ignore, triggered):
@@ -98,18 +120,19 @@ class _Admission:
         return f"{key}-{uuid.uuid4().hex}"
 
     def call_job_fn(self, key, job_fn, args, context):
+        large = is_large(args)
         with self._admit_lock:
-            self._admitted = {k: j for k, j in self._admitted.items() if self.job_running(j)}
-            if len(self._admitted) >= self.limit:
-                self._store_answer(key, busy_answer(len(self._admitted)))
+            admitted = {k: a for k, a in self._admitted.items() if self.job_running(a[0])}
+            self._admitted = admitted
+            if len(admitted) >= self.limit:
+                self._store_answer(key, busy_answer(self.limit))
+                return REFUSED
+            if large and sum(1 for _, big in admitted.values() if big) >= self.large_limit:
+                self._store_answer(key, busy_answer(self.large_limit, large=True))
                 return REFUSED
             job = super().call_job_fn(key, job_fn, args, context)
-            self._admitted[key] = job
+            admitted[key] = (job, large)
             return job
-
-    def in_flight(self) -> int:
-        with self._admit_lock:
-            return sum(1 for job in self._admitted.values() if self.job_running(job))
 
     def job_running(self, job):
         return str(job) != REFUSED and super().job_running(job)
