@@ -54,10 +54,12 @@ def jobs_or_exit():
     from timeline.jobs import ExportJobs
 
     try:
-        return ExportJobs()
+        export_jobs = ExportJobs()
     except ExportError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
+    export_jobs.warm()  # the browser starts while the page is built
+    return export_jobs
 
 
 def _data_option(func):
@@ -256,7 +258,8 @@ def serve(data_path, host, port, debug):
     from timeline.webapp import create_app
 
     dataset = load_or_exit(data_path)
-    app = create_app(dataset, stories=stories_or_exit(dataset), export_jobs=jobs_or_exit())
+    export_jobs = jobs_or_exit()
+    app = create_app(dataset, stories=stories_or_exit(dataset), export_jobs=export_jobs)
     click.echo(f"Serving {dataset.info.title} ({data_path}) on http://{host}:{port}/", err=True)
     app.run(host=host, port=port, debug=debug)
 

@@ -41,7 +41,7 @@ QUEUE_ENV = "TIMELINE_EXPORT_QUEUE"
 REDIS_ENV = "TIMELINE_REDIS_URL"
 FOLDER_ENV = "TIMELINE_JOBS_DIR"
 DEFAULT_QUEUE = 4
-POLL_MS = 500  # how often the page asks for a job's progress: a "busy" answer is this quick
+POLL_MS = 300  # how often the page asks for a job's progress: a "busy" answer is this quick
 BUSY = "Busy: other exports are under way ({count} at a time at most). Try again in a moment."
 BUSY_LARGE = (
     "Busy: other large exports or decks are under way ({count} at a time at most). Try again in "
@@ -231,12 +231,18 @@ class ExportJobs:
             self.celery_app = None
             self.manager = ExportDiskcacheManager(self.config.folder, self.config.queue)
 
+    def warm(self) -> None:
+        """Start the engine now (in the background) if jobs will be forked from this process
+        (with Celery, the workers start theirs)."""
+        if self.celery_app is None:
+            self.start_engine()
+
     def register(self, dataset: Dataset, stories: dict[str, Story]) -> str:
         """Make this app's data known to its jobs; start the engine where jobs will draw."""
         token = app_token(dataset, stories)
         _EXPORTERS[token] = Exporter(dataset, stories, self)
         if self.celery_app is None:
-            self.start_engine()  # jobs are forked from this process
+            self.warm()  # jobs are forked from this process
         else:
             from celery.signals import worker_init
 
