@@ -110,6 +110,30 @@ class ImageSpec:
         return cls(fmt, w, h, s if fmt == "png" else 1, bool(transparent), style)
 
 
+@contextlib.contextmanager
+def _machine_turn(path: Path, status: StatusFn, cancelled):
+    """Holds ``path``'s lock (one holder on the machine), waiting while others hold it."""
+    import fcntl
+
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            status(WAITING)
+            while True:
+                if cancelled():
+                    raise ExportCancelled("The export was cancelled.") from None
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def browser_path() -> str | None:
     """The Chromium or Chrome Kaleido will use, or None when there is none."""
     env = os.environ.get("BROWSER_PATH")
@@ -159,9 +183,14 @@ class ExportEngine:
     it has died, and one that died while idle is restarted before the next drawing.
     """
 
-    def __init__(self, tabs: int = 2, timeout: float = 60):
+    def __init__(
+        self, tabs: int = 2, timeout: float = 60, large_lock: str | os.PathLike | None = None
+    ):
         self._tabs = tabs
         self._timeout = timeout
+        # Engines of several processes on one machine (gunicorn workers) that share this file
+        # draw one large image at a time between them: each takes a core or two for seconds.
+        self._large_lock = Path(large_lock) if large_lock else None
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -210,6 +239,8 @@ class ExportEngine:
             if large:
                 self._wait_for(self._large_tabs, status, cancelled)
                 turn.callback(self._large_tabs.release)
+                if self._large_lock is not None:
+                    turn.enter_context(_machine_turn(self._large_lock, status, cancelled))
             self._wait_for(self._free_tabs, status, cancelled)
             turn.callback(self._free_tabs.release)
             if not self.started:

@@ -40,7 +40,7 @@ from timeline.stories import Story
 QUEUE_ENV = "TIMELINE_EXPORT_QUEUE"
 REDIS_ENV = "TIMELINE_REDIS_URL"
 FOLDER_ENV = "TIMELINE_JOBS_DIR"
-DEFAULT_QUEUE = 4
+DEFAULT_QUEUE = 8
 POLL_MS = 300  # how often the page asks for a job's progress: a "busy" answer is this quick
 BUSY = "Busy: other exports are under way ({count} at a time at most). Try again in a moment."
 BUSY_LARGE = (
@@ -150,8 +150,8 @@ class ExportDiskcacheManager(_Admission, DiskcacheManager):
         import diskcache
 
         folder.mkdir(parents=True, exist_ok=True)
-        # Results expire after a day in case a page went away before collecting its file.
-        super().__init__(diskcache.Cache(str(folder)), expire=86_400)
+        # A page that went away leaves its file uncollected: the oldest go once 1 GiB is used.
+        super().__init__(diskcache.Cache(str(folder), size_limit=2**30))
         self._init_admission(limit)
 
     def _store_answer(self, key: str, answer) -> None:
@@ -254,7 +254,9 @@ class ExportJobs:
         """Serve a warm engine to the jobs this process forks (the browser starts now)."""
         with self._lock:
             if self._service is None:
-                self._service = EngineService(self._engine)
+                self.config.folder.mkdir(parents=True, exist_ok=True)
+                lock = self.config.folder / "large-drawing.lock"
+                self._service = EngineService(self._engine or ExportEngine(large_lock=lock))
 
     def engine(self, status: StatusFn):
         """The engine a job draws with, telling ``status`` what it is doing."""
