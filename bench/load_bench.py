@@ -24,6 +24,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -182,6 +183,11 @@ def main() -> None:
 
 
 def _run(args, *, hostile: bool) -> dict:
+    with tempfile.TemporaryFile() as log:  # gunicorn's log: worker restarts are counted in it
+        return _drive(args, hostile, log)
+
+
+def _drive(args, hostile: bool, log) -> dict:
     port = _port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -201,7 +207,7 @@ def _run(args, *, hostile: bool) -> dict:
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
         env={**os.environ, "TIMELINE_DATA": str(ROOT / "data" / "events.csv")},
     )
     stop = threading.Event()
@@ -237,6 +243,9 @@ def _run(args, *, hostile: bool) -> dict:
         server.wait(timeout=120)
     time.sleep(1)
     leaked = [pid for pid in browsers if _alive(pid)]
+    log.seek(0)
+    restarts = log.read().decode(errors="replace").count("Booting worker") - args.workers
+    print(f"\ngunicorn workers restarted during the run: {restarts}")
     return _report(args, hostile, wall, changes, exported, attacks, leaked)
 
 
