@@ -2,6 +2,7 @@
 
     python app.py [--data PATH] [--host HOST] [--port PORT]
     gunicorn app:server            # TIMELINE_DATA, TIMELINE_HOST, TIMELINE_PORT configure it
+    celery -A app:celery_app worker   # runs the exports when TIMELINE_REDIS_URL is set
 
 The data file and its stories are read once, when the server starts; a broken file stops the
 start with a readable list of its problems and a non-zero exit code (2; 3 under gunicorn).
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from timeline.cli import build_app, data_path, main
 from timeline.data import DataError
+from timeline.export import ExportError
 from timeline.guard import SettingError
 
 # gunicorn's "worker failed to boot": its master stops at once. With any other exit code it
@@ -57,9 +59,10 @@ if __name__ == "__main__":
     main(["serve", *sys.argv[1:]])
 else:
     try:
-        dataset, app = build_app(data_path())
+        dataset, app, export_jobs = build_app(data_path())
     except DataError as exc:
         stop_gunicorn(exc.message)
-    except SettingError as exc:
+    except (SettingError, ExportError) as exc:
         stop_gunicorn(f"Error: {exc}")
     server = app.server
+    celery_app = export_jobs.celery_app  # None unless TIMELINE_REDIS_URL is set

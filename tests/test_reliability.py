@@ -16,19 +16,35 @@ import requests
 from PIL import Image
 
 from timeline import ids
-from timeline.export import ExportEngine, ExportError, ImageSpec
+from timeline.export import DRAWING, ExportEngine, ExportError, ImageSpec
 from timeline.filters import EventFilter
 from timeline.probe import (
+    app_token,
     chromium_processes,
     csv_download,
     downloaded_file,
     export_payload,
     post,
+    run_job,
     update_view_payload,
 )
 from timeline.views import export_view
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Watched:
+    """An engine whose drawings set ``drawing`` once they start."""
+
+    def __init__(self, engine):
+        self.engine, self.drawing = engine, threading.Event()
+
+    def render(self, fig, spec):
+        def status(words):
+            if words == DRAWING:
+                self.drawing.set()
+
+        return self.engine.render(fig, spec, status=status)
 
 
 def test_browser_killed_mid_export_fails_that_export_and_the_next_works(dataset):
@@ -37,17 +53,18 @@ def test_browser_killed_mid_export_fails_that_export_and_the_next_works(dataset)
         export_view(dataset, EventFilter(), ImageSpec.build("png"), engine)
         [pid] = engine.browser_pids()
         outcome = {}
+        watched = _Watched(engine)
 
         def slow_export():
             try:
-                export_view(dataset, EventFilter(), ImageSpec.build("png", scale=4), engine)
+                export_view(dataset, EventFilter(), ImageSpec.build("png", scale=4), watched)
                 outcome["result"] = "finished"
             except ExportError as exc:
                 outcome["result"] = str(exc)
 
         worker = threading.Thread(target=slow_export)
         worker.start()
-        time.sleep(0.3)
+        assert watched.drawing.wait(timeout=120)
         os.kill(pid, signal.SIGKILL)
         worker.join(timeout=120)
         assert "failed while drawing" in outcome["result"]
@@ -147,8 +164,8 @@ def test_gunicorn_serves_filters_and_exports(gunicorn_app):
         assert answer.status_code == 200
         rows = answer.json()["response"][ids.GRID_ROWS]["data"]
         assert rows and all("Nuclear" in r["themes"] for r in rows)
-        answer = post(s, url, export_payload("png", "square", ["china"], [1947, 2022]))
-        name, data = downloaded_file(answer)
+        payload = export_payload("png", "square", ["china"], [1947, 2022], token=app_token(url))
+        name, data = downloaded_file(run_job(s, url, payload))
         assert name == "pakistan-us_china.png"
         assert Image.open(io.BytesIO(data)).size == (1080, 1080)
 

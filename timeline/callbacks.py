@@ -246,7 +246,7 @@ def export_image(dataset: Dataset, engine: ExportEngine, options: dict, controls
         data, name = export_view(
             dataset,
             state.filter,
-            _spec(options),
+            export_spec(options),
             engine,
             pins=state.pins,
             callouts=state.callouts,
@@ -269,7 +269,8 @@ def _typed(text) -> str | None:
     return text.strip()[:300] or None if isinstance(text, str) else None
 
 
-def _spec(options: dict) -> ImageSpec:
+def export_spec(options: dict) -> ImageSpec:
+    """The image the export panel's choices ask for; ExportError when they make none."""
     fmt = options.get("fmt") if isinstance(options.get("fmt"), str) else "png"
     scale = options.get("scale") if isinstance(options.get("scale"), int | float) else 1
     background = options.get("background")

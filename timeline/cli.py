@@ -49,12 +49,17 @@ def stories_or_exit(dataset: Dataset) -> list:
 
 
 def build_app(path: str):
-    """The dataset at ``path`` and the app showing it; raises DataError or SettingError."""
+    """The dataset at ``path``, the app showing it and how its exports run (``timeline.jobs``,
+    from the environment); raises DataError, SettingError or ExportError (a bad setting)."""
+    from timeline.jobs import ExportJobs
     from timeline.stories import load_stories
     from timeline.webapp import create_app
 
     dataset = load_dataset(path)
-    return dataset, create_app(dataset, stories=load_stories(dataset))
+    stories = load_stories(dataset)
+    export_jobs = ExportJobs()
+    export_jobs.warm()  # the browser starts while the page is built
+    return dataset, create_app(dataset, stories=stories, export_jobs=export_jobs), export_jobs
 
 
 def app_or_exit(path: str):
@@ -65,7 +70,7 @@ def app_or_exit(path: str):
         return build_app(path)
     except DataError as exc:
         click.echo(exc.message, err=True)
-    except SettingError as exc:
+    except (SettingError, ExportError) as exc:
         click.echo(f"Error: {exc}", err=True)
     raise SystemExit(2)
 
@@ -295,7 +300,7 @@ def serve(data_path, host, port, debug):
 
     Example: timeline serve --data data/events.csv --port 8050
     """
-    dataset, app = app_or_exit(data_path)
+    dataset, app, _ = app_or_exit(data_path)
     click.echo(f"Serving {dataset.info.title} ({data_path}) on http://{host}:{port}/", err=True)
     app.run(host=host, port=port, debug=debug)
 

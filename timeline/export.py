@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import collections
 import contextlib
 import csv
 import html
@@ -18,10 +19,12 @@ import os
 import secrets
 import shutil
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -155,6 +158,30 @@ def check_signature(data: bytes, fmt: str) -> bytes:
     )
 
 
+@contextlib.contextmanager
+def _machine_turn(path: Path, status: StatusFn, cancelled):
+    """Holds ``path``'s lock (one holder on the machine), waiting while others hold it."""
+    import fcntl
+
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            status(WAITING)
+            while True:
+                if cancelled():
+                    raise ExportCancelled("The export was cancelled.") from None
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def browser_path() -> str | None:
     """The Chromium or Chrome Kaleido will use, or None when there is none."""
     env = os.environ.get("BROWSER_PATH")
@@ -167,47 +194,189 @@ def browser_path() -> str | None:
     return None
 
 
-class ExportEngine:
-    """One warm headless browser shared by every export in this process."""
+class ExportCancelled(ExportError):
+    """The export was cancelled (its caller went away) before it was drawn."""
 
-    def __init__(self, tabs: int = 2, timeout: float = 60):
+
+class _TimedOut(ExportError):
+    pass
+
+
+# A drawing larger than this (4K UHD) waits for the browser's one "large" tab, so ordinary
+# exports always find a tab of their own, however many huge ones are queued.
+LARGE_PIXELS = 3840 * 2160
+# A browser starts in seconds, or in a minute on a machine under heavy load.
+START_TIMEOUT = 120
+StatusFn = Callable[[str], None]
+# What the engine tells an export's ``status`` (the app shows it on the export button).
+STARTING = "Starting the export engine…"
+WAITING = "Waiting for the export engine: other exports are drawing…"
+DRAWING = "Drawing the chart…"
+
+
+def _quiet(_words: str) -> None:
+    pass
+
+
+def _never() -> bool:
+    return False
+
+
+class ExportEngine:
+    """One warm headless browser shared by every export in this process.
+
+    Fair and bounded: at most ``tabs`` drawings at once, large ones (> ``LARGE_PIXELS``) on at
+    most ``tabs - 1`` of them; ``timeout`` counts drawing time only, not time spent waiting for
+    a tab. A drawing that fails or times out fails alone: the browser is restarted only when
+    it has died, and one that died while idle is restarted before the next drawing.
+    """
+
+    def __init__(
+        self, tabs: int = 2, timeout: float = 60, large_lock: str | os.PathLike | None = None
+    ):
         self._tabs = tabs
         self._timeout = timeout
+        # Engines of several processes on one machine (gunicorn workers) that share this file
+        # draw one large image at a time between them: each takes a core or two for seconds.
+        self._large_lock = Path(large_lock) if large_lock else None
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido = None
-        self._closed = False
+        self._free_tabs = threading.BoundedSemaphore(tabs)
+        self._large_tabs = threading.BoundedSemaphore(max(1, tabs - 1))
+        # How drawings ended: "drawn", "failed", "timed out", "cancelled" (for tests, benches).
+        self.outcomes: collections.Counter[str] = collections.Counter()
+        self._owner = os.getpid()
         atexit.register(self.close)
 
-    def render(self, fig: go.Figure, spec: ImageSpec) -> bytes:
-        """The bytes of ``fig`` drawn as ``spec`` says. Safe to call from many threads."""
-        if spec.format == "html":
-            return check_signature(figure_html(fig).encode("utf-8"), "html")
-        return check_signature(self._draw(fig, spec), spec.format)
+    def warm(self) -> threading.Thread:
+        """Start the browser in the background, so the first export costs what later ones do."""
 
-    def _draw(self, fig: go.Figure, spec: ImageSpec) -> bytes:
-        kaleido = self._ensure_started()
-        opts = {
-            "format": spec.format,
-            "width": spec.width,
-            "height": spec.height,
-            "scale": spec.scale,
-        }
-        future = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), self._loop)
+        def start() -> None:
+            try:
+                self._ensure_started()
+            except ExportError as exc:
+                log.warning("export engine not started: %s", exc)
+
+        thread = threading.Thread(target=start, name="timeline-export-warm", daemon=True)
+        thread.start()
+        return thread
+
+    @property
+    def started(self) -> bool:
+        return self._kaleido is not None and self._browser_alive(self._kaleido)
+
+    def render(
+        self,
+        fig: go.Figure | dict,
+        spec: ImageSpec,
+        *,
+        status: StatusFn = _quiet,
+        cancelled: Callable[[], bool] = _never,
+    ) -> bytes:
+        """The bytes of ``fig`` drawn as ``spec`` says. Safe to call from many threads.
+
+        ``status(words)`` hears what is happening ("Drawing the chart…"); ``cancelled()`` is
+        asked while waiting, and a True stops the export (``ExportCancelled``).
+        """
+        if spec.format == "html":
+            page = figure_html(go.Figure(fig) if isinstance(fig, dict) else fig)
+            return check_signature(page.encode("utf-8"), "html")
+        large = spec.width * spec.height * spec.scale**2 > LARGE_PIXELS
+        with contextlib.ExitStack() as turn:
+            if large:
+                self._wait_for(self._large_tabs, status, cancelled)
+                turn.callback(self._large_tabs.release)
+                if self._large_lock is not None:
+                    turn.enter_context(_machine_turn(self._large_lock, status, cancelled))
+            self._wait_for(self._free_tabs, status, cancelled)
+            turn.callback(self._free_tabs.release)
+            if not self.started:
+                status(STARTING)
+            kaleido = self._ensure_started()
+            status(DRAWING)
+            data = self._counted(self._draw, kaleido, fig, spec, cancelled)
+            return check_signature(data, spec.format)
+
+    def _counted(self, draw, *args) -> bytes:
+        outcome = "failed"
         try:
-            return future.result(timeout=self._timeout + 5)
-        except (FutureTimeout, Exception) as exc:
+            data = draw(*args)
+            outcome = "drawn"
+            return data
+        except ExportCancelled:
+            outcome = "cancelled"
+            raise
+        except _TimedOut:
+            outcome = "timed out"
+            raise
+        finally:
+            self.outcomes[outcome] += 1
+
+    @staticmethod
+    def _wait_for(tabs: threading.Semaphore, status: StatusFn, cancelled) -> None:
+        if tabs.acquire(blocking=False):
+            return
+        status(WAITING)
+        while not tabs.acquire(timeout=0.2):
+            if cancelled():
+                raise ExportCancelled("The export was cancelled.")
+
+    def _draw(self, kaleido, fig, spec: ImageSpec, cancelled) -> bytes:
+        opts = {"format": spec.format, "width": spec.width, "height": spec.height}
+        opts["scale"] = spec.scale
+        future = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), self._loop)
+        # Kaleido times the drawing itself; this only catches a browser that stopped answering.
+        deadline = time.monotonic() + self._timeout + 10
+        try:
+            while True:
+                with contextlib.suppress(FutureTimeout):
+                    return future.result(timeout=0.2)
+                if cancelled():
+                    raise ExportCancelled("The export was cancelled.")
+                if time.monotonic() > deadline:
+                    raise FutureTimeout()
+        except ExportCancelled:
             future.cancel()
-            log.warning("export failed, restarting the browser: %r", exc)
-            self._restart(kaleido)
-            raise ExportError(
-                "The export browser failed while drawing this image "
-                f"({type(exc).__name__}); it has been restarted, so try again."
-            ) from None
+            raise
+        except (TimeoutError, FutureTimeout) as exc:
+            future.cancel()
+            if not isinstance(exc, FutureTimeout) or self._browser_alive(kaleido):
+                raise _TimedOut(
+                    f"Drawing this image took longer than {self._timeout:g} s, so it was "
+                    "stopped; try a smaller size or scale."
+                ) from None
+            return self._failed(kaleido, exc)
+        except Exception as exc:
+            future.cancel()
+            if self._browser_alive(kaleido):
+                log.warning("export failed: %r", exc)
+                raise ExportError(
+                    f"The export browser could not draw this image ({type(exc).__name__})."
+                ) from None
+            return self._failed(kaleido, exc)
+
+    def _failed(self, kaleido, exc: BaseException) -> NoReturn:
+        log.warning("export failed, the browser died: %r", exc)
+        self._restart(kaleido)
+        raise ExportError(
+            "The export browser failed while drawing this image "
+            f"({type(exc).__name__}); it has been restarted, so try again."
+        ) from None
+
+    @staticmethod
+    def _browser_alive(kaleido) -> bool:
+        proc = getattr(kaleido, "subprocess", None)
+        return proc is None or proc.poll() is None
 
     def _ensure_started(self):
         with self._lock:
+            if self._kaleido is not None and not self._browser_alive(self._kaleido):
+                # It died while idle (killed, out of memory): start another before drawing.
+                log.warning("the export browser had died; starting a new one")
+                broken, self._kaleido = self._kaleido, None
+                self._close_kaleido(broken)
             if self._kaleido is not None:
                 return self._kaleido
             if browser_path() is None:
@@ -220,9 +389,11 @@ class ExportEngine:
                 self._thread.start()
             future = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
             try:
-                self._kaleido = future.result(timeout=self._timeout)
+                self._kaleido = future.result(timeout=START_TIMEOUT)
             except Exception as exc:
-                raise ExportError(f"Could not start the export browser: {exc}") from None
+                future.cancel()
+                reason = str(exc) or type(exc).__name__
+                raise ExportError(f"Could not start the export browser: {reason}") from None
             return self._kaleido
 
     async def _open(self):
@@ -248,6 +419,8 @@ class ExportEngine:
 
     def close(self) -> None:
         """Shut the browser down (also done at exit)."""
+        if os.getpid() != self._owner:  # a forked export job: the browser is its parent's
+            return
         with self._lock:
             k, self._kaleido = self._kaleido, None
             self._close_kaleido(k)

@@ -18,6 +18,10 @@ from timeline.dates import describe_span
 from timeline.export import FORMATS, PRESETS
 from timeline.views import View
 
+# The buttons' own words, which show an export's progress while it runs (timeline.jobs).
+EXPORT_LABEL = "Export image"
+DECK_LABEL = "Download deck"
+
 
 def export_panel(first: View) -> html.Section:
     """Format, size, slide style, title and subtitle of an export, and the buttons."""
@@ -38,9 +42,8 @@ def export_panel(first: View) -> html.Section:
             html.Div(
                 className="export-buttons",
                 children=[
-                    html.Button(
-                        "Export image", id=ids.EXPORT_BUTTON, className="button", n_clicks=0
-                    ),
+                    html.Button(EXPORT_LABEL, id=ids.EXPORT_BUTTON, className="button", n_clicks=0),
+                    _cancel_button(ids.EXPORT_CANCEL, "Stop this export"),
                     # A plain link: the server streams the file (timeline.downloads).
                     html.A(
                         "Download CSV",
@@ -55,6 +58,18 @@ def export_panel(first: View) -> html.Section:
                 html.Div(id=ids.EXPORT_STATUS, className="export-status", role="status"), type="dot"
             ),
         ],
+    )
+
+
+def _cancel_button(component_id: str, title: str) -> html.Button:
+    """Shown only while its export runs (Dash's ``running`` shows and hides it)."""
+    return html.Button(
+        "Cancel",
+        id=component_id,
+        className="button secondary",
+        n_clicks=0,
+        hidden=True,
+        title=title,
     )
 
 
@@ -349,11 +364,12 @@ def _story_bar() -> html.Div:
                         className="formats",
                     ),
                     html.Button(
-                        "Download deck",
+                        DECK_LABEL,
                         id=ids.STORY_DECK_BUTTON,
                         className="button secondary",
                         n_clicks=0,
                     ),
+                    _cancel_button(ids.STORY_DECK_CANCEL, "Stop making this deck"),
                     dcc.Loading(html.Div(id=ids.STORY_DECK_STATUS, role="status"), type="dot"),
                 ],
             ),

@@ -226,16 +226,18 @@ def deck_inputs() -> dict:
 
 
 def download_deck(
-    dataset: Dataset, engine: ExportEngine, *, stories: dict[str, Story], story, fmt
+    dataset: Dataset, engine: ExportEngine, *, stories: dict[str, Story], story, fmt, progress=None
 ) -> dict:
-    """The deck of the story being played, as PPTX or PDF, and a status line."""
+    """The deck of the story being played, as PPTX or PDF, and a status line.
+
+    ``progress(done, total)`` hears of each chart drawn (``build_deck``)."""
     place = story_place(stories, story)
     if place is None:
         return {"status": html.P("Play a story to download its deck.", className="error")}
     current = place[0]
     fmt = fmt if fmt in DECK_FORMATS else DECK_FORMATS[0]
     try:
-        data = build_deck(dataset, current, fmt=fmt, engine=engine)
+        data = build_deck(dataset, current, fmt=fmt, engine=engine, progress=progress)
     except ExportError as exc:
         return {"status": html.P(str(exc), className="error")}
     except Exception:
