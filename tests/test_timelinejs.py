@@ -381,3 +381,15 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused(tmp_path, monkeypatch
     assert "the workbook unpacks to 2,000,000 bytes; the limit is 1,000,000 bytes" in str(
         caught.value
     )
+
+
+def test_a_long_headline_is_shortened_at_a_word_and_kept_whole_in_the_summary(tmp_path):
+    headline = "Talks " + "and more talks " * 8 + "end"  # 129 characters
+    (tmp_path / "long.csv").write_text(
+        f"Year,Headline,Text,Group\n2001,{headline},What happened.,Talks\n", encoding="utf-8"
+    )
+    event = load_dataset(tmp_path / "long.csv").events.iloc[0]
+    assert len(event.title) <= 90 and event.title.endswith("…")
+    cut = event.title[:-1]
+    assert headline.startswith(cut) and headline[len(cut)] == " "  # at a word
+    assert event.summary == f"{headline}\n\nWhat happened."
