@@ -357,3 +357,39 @@ def test_a_converted_file_read_slide_by_slide_gives_the_same_table(tmp_path, dat
     assert careful.loc[era, "tone"].tolist() == [0.0]
     same = ["id", "start_text", "end_text", "title", "themes", "source", "commentary"]
     assert quick[same].equals(careful[same])
+
+
+def test_a_problem_in_a_converted_file_names_its_slide(tmp_path, dataset):
+    doc = to_timelinejs(dataset)
+    doc["events"][2]["relations_timeline"]["tone"] = "11"
+    (tmp_path / "t.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path / "t.json")
+    title = doc["events"][2]["text"]["headline"]
+    assert caught.value.problems[0].place.startswith(f"events[2], ‘{title[:20]}")
+    assert caught.value.problems[0].column == "tone"
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused(tmp_path, monkeypatch):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "big.xlsx", "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b" " * 2_000_000)
+    monkeypatch.setenv("TIMELINE_MAX_BYTES", "1000000")
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path / "big.xlsx")
+    assert "the workbook unpacks to 2,000,000 bytes; the limit is 1,000,000 bytes" in str(
+        caught.value
+    )
+
+
+def test_a_long_headline_is_shortened_at_a_word_and_kept_whole_in_the_summary(tmp_path):
+    headline = "Talks " + "and more talks " * 8 + "end"  # 129 characters
+    (tmp_path / "long.csv").write_text(
+        f"Year,Headline,Text,Group\n2001,{headline},What happened.,Talks\n", encoding="utf-8"
+    )
+    event = load_dataset(tmp_path / "long.csv").events.iloc[0]
+    assert len(event.title) <= 90 and event.title.endswith("…")
+    cut = event.title[:-1]
+    assert headline.startswith(cut) and headline[len(cut)] == " "  # at a word
+    assert event.summary == f"{headline}\n\nWhat happened."

@@ -30,7 +30,7 @@ from timeline.data.fields import COLUMNS, SLUG, TITLE_MAX, slugify
 from timeline.data.html_text import html_links, html_to_text, is_web_link
 from timeline.data.info import DatasetInfo
 from timeline.data.problems import DataError, Problem, file_error
-from timeline.data.read import decode, read_bytes
+from timeline.data.read import decode, max_bytes, read_bytes
 
 SHEET_COLUMNS = (
     "Year",
@@ -172,6 +172,17 @@ def _xlsx_rows(name: str, data: bytes):
     import openpyxl  # only a workbook needs it
 
     try:
+        # A workbook is a zip: what it unpacks to is held to the same limit as a file.
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise file_error(name, f"not a readable XLSX workbook ({exc})") from None
+    if unpacked > max_bytes():
+        raise file_error(
+            name,
+            f"the workbook unpacks to {unpacked:,} bytes; the limit is {max_bytes():,} bytes "
+            "(set TIMELINE_MAX_BYTES to raise it)",
+        )
+    try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         rows = list(book.worksheets[0].iter_rows(values_only=True)) if book.worksheets else []
         book.close()
@@ -261,7 +272,9 @@ def _json_slides(name: str, doc: dict, *, title_only: bool = False) -> tuple[lis
             if not isinstance(item, dict):
                 problems.append(Problem(name, None, None, None, f"{place}: expected an object"))
                 continue
-            slides.append(_json_slide(item, len(slides) + 1, place, kind))
+            # Events from 1, then eras: the lines _ours_frame gives them too (the title is 0).
+            line = len(slides) + (not slides or slides[0].kind != "title")
+            slides.append(_json_slide(item, line, place, kind))
     if problems:
         raise DataError(problems)
     meta = doc.get(EXTENSION)
