@@ -490,3 +490,31 @@ def test_the_page_links_the_csv_of_the_view(dataset):
     view = render_view(dataset, view_values(["china"], [2001, 2021], "nuclear"))
     assert view["csv_href"] == "download/events.csv?themes=china&from=2001&to=2021&q=nuclear"
     assert render_view(dataset, view_values([], [1947, 2022]))["csv_href"] is None
+
+
+def test_a_bad_server_setting_stops_the_start_with_a_clear_message(monkeypatch):
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    monkeypatch.setenv("TIMELINE_MAX_REQUEST_BYTES", "lots")
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 2
+    assert "TIMELINE_MAX_REQUEST_BYTES='lots': expected a number of bytes" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_answers_requests_for_the_address_it_listens_on(monkeypatch):
+    from click.testing import CliRunner
+    from dash import Dash
+
+    from timeline.cli import cli
+
+    served = []
+    monkeypatch.setattr(Dash, "run", lambda app, **options: served.append(app))
+    monkeypatch.delenv("TIMELINE_ALLOWED_HOSTS", raising=False)
+    result = CliRunner().invoke(cli, ["serve", "--host", "192.0.2.7"])
+    assert result.exit_code == 0, result.output
+    client = served[0].server.test_client()
+    assert client.get("/", headers={"Host": "192.0.2.7:8050"}).status_code == 200
+    assert client.get("/", headers={"Host": "other.example"}).status_code == 400

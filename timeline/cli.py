@@ -300,8 +300,18 @@ def serve(data_path, host, port, debug):
 
     Example: timeline serve --data data/events.csv --port 8050
     """
+    if host not in ("127.0.0.1", "localhost", "0.0.0.0", "::"):
+        # The address it listens on is one its users will type: requests for it are answered.
+        allowed = os.environ.get("TIMELINE_ALLOWED_HOSTS", "")
+        os.environ["TIMELINE_ALLOWED_HOSTS"] = f"{allowed},{host}".strip(",")
     dataset, app, _ = app_or_exit(data_path)
     click.echo(f"Serving {dataset.info.title} ({data_path}) on http://{host}:{port}/", err=True)
+    if host in ("0.0.0.0", "::") and not os.environ.get("TIMELINE_ALLOWED_HOSTS"):
+        click.echo(
+            "note: only requests for 127.0.0.1 and localhost are answered; set "
+            "TIMELINE_ALLOWED_HOSTS to the names other machines use for this one.",
+            err=True,
+        )
     app.run(host=host, port=port, debug=debug)
 
 

@@ -25,7 +25,7 @@ from dash import Dash
 from dash._utils import split_callback_id
 from flask import Response, request
 from flask.json.provider import DefaultJSONProvider
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,8 @@ def install(app: Dash, config: GuardConfig | None = None) -> None:
         # Flask hides why JSON failed to parse behind a generic 400; the reason is its cause.
         cause = exc.__cause__ if isinstance(exc.__cause__, HTTPException) else exc
         reason = cause.description
+        if isinstance(exc, SecurityError):
+            reason += " The server's operator can add it to TIMELINE_ALLOWED_HOSTS."
         log.warning("%s %s %s: %s", exc.code, request.method, request.path[:200], reason)
         return Response(f"{exc.code} {exc.name}: {reason}\n", exc.code, mimetype="text/plain")
 
