@@ -8,7 +8,7 @@ from pathlib import Path
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx
 
 from timeline import callbacks as cb
-from timeline import ids, storymode
+from timeline import first_paint, ids, page_load, storymode
 from timeline.contract import CONTRACT_ELEMENT, browser_contract
 from timeline.data import Dataset
 from timeline.export import ExportEngine
@@ -42,6 +42,9 @@ def create_app(
     app.layout = build_layout(dataset, build_view(dataset, ViewState()), stories)
     app.validation_layout = validation_layout(app.layout)
     engine = engine or ExportEngine()
+    # The page arrives with its chart drawn as a picture, until the live chart replaces it.
+    first_paint.install(app, dataset, engine)
+    page_load.install(app)
     register_clientside(app)
     by_slug = {story.slug: story for story in stories}
     register_url_sync(app, dataset, by_slug)
