@@ -3,6 +3,7 @@
     .venv/bin/python bench/first_paint_bench.py                 # 100, 1,000, 10,000 + shipped
     .venv/bin/python bench/first_paint_bench.py --sizes 100 --runs 5
     .venv/bin/python bench/first_paint_bench.py --cli           # the command line's times only
+    .venv/bin/python bench/first_paint_bench.py --cli --cli-against /work/main   # beside another
 
 vis-timeline (npm package ``vis-timeline``) is installed by this script into bench/.cache/
 (git-ignored). Each page is opened in headless Chromium at 1366×768, in a fresh browser
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -188,30 +190,56 @@ def measure(paths: list[tuple[str, str]], runs: int) -> list[dict]:
     return results
 
 
-def cli_times(runs: int) -> list[tuple[str, float]]:
-    """Median wall time of whole processes, as a user waits for them."""
+def run_timed(argv: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one whole process, as a user waits for it."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cli_times(runs: int, against: Path | None) -> list[tuple[str, list]]:
+    """Median wall and CPU time of each command; with ``against``, the same commands run by
+    that checkout's own venv too, alternated with these."""
     from synthetic import write_synthetic
 
-    timeline = str(Path(sys.executable).parent / "timeline")
+    venvs = ([against / ".venv" / "bin"] if against else []) + [Path(sys.executable).parent]
     with tempfile.TemporaryDirectory() as tmp:
         big = str(write_synthetic(Path(tmp) / "events-100k.csv", 100_000))
         commands = [
-            ("timeline --help", [timeline, "--help"]),
-            ("timeline --version", [timeline, "--version"]),
-            ("timeline validate data/events.csv", [timeline, "validate", "data/events.csv"]),
-            ("timeline validate (100,000 rows)", [timeline, "validate", big]),
+            ("timeline --help", ["timeline", "--help"]),
+            ("timeline --version", ["timeline", "--version"]),
+            ("timeline validate data/events.csv", ["timeline", "validate", "data/events.csv"]),
+            ("timeline validate (100,000 rows)", ["timeline", "validate", big]),
             ("python -c 'import pandas; pandas.read_csv(…)' (100,000 rows)",
-             [sys.executable, "-c", f"import pandas; pandas.read_csv({big!r})"]),
+             ["python", "-c", f"import pandas; pandas.read_csv({big!r})"]),
         ]  # fmt: skip
-        times = []
+        table = []
         for label, argv in commands:
-            walls = []
+            times = [[] for _ in venvs]
             for _ in range(runs):
-                t0 = time.perf_counter()
-                subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
-                walls.append(time.perf_counter() - t0)
-            times.append((label, statistics.median(walls)))
-    return times
+                for i, venv in enumerate(venvs):
+                    times[i].append(run_timed([str(venv / argv[0]), *argv[1:]]))
+            medians = [tuple(statistics.median(t[k] for t in runs_) for k in (0, 1))
+                       for runs_ in times]  # fmt: skip
+            table.append((label, medians))
+    return table
+
+
+def print_cli_table(table: list, against: Path | None) -> None:
+    if against:
+        print(f"| command | wall: {against.name} | wall: now | CPU: {against.name} | CPU: now |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for label, ((old_wall, old_cpu), (wall, cpu)) in table:
+            cells = f"{old_wall:.2f} s | {wall:.2f} s | {old_cpu:.2f} s | {cpu:.2f} s"
+            print(f"| `{label}` | {cells} |")
+        return
+    print("| command | wall | CPU |")
+    print("| --- | ---: | ---: |")
+    for label, ((wall, cpu),) in table:
+        print(f"| `{label}` | {wall:.2f} s | {cpu:.2f} s |")
 
 
 def main() -> None:
@@ -219,6 +247,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cli", action="store_true", help="only the command line's times")
+    parser.add_argument("--cli-against", type=Path, help="another checkout (with its .venv)")
     args = parser.parse_args()
     if not args.cli:
         from synthetic import write_synthetic
@@ -237,10 +266,7 @@ def main() -> None:
             ready = f"{vis_ready:.2f} s | {app_ready:.2f} s | {app_ready / vis_ready:.2f}×"
             print(f"| {r['name']} | {seen} | {ready} |")
         print()
-    print("| command | wall time (median of 5) |")
-    print("| --- | ---: |")
-    for label, seconds in cli_times(5):
-        print(f"| `{label}` | {seconds:.2f} s |")
+    print_cli_table(cli_times(5, args.cli_against), args.cli_against)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,12 @@ def test_the_page_leaves_the_grid_script_for_later_and_starts_its_requests_early
     deferred = re.search(rf'id="{DEFERRED_ELEMENT}">(.*?)</script>', page).group(1)
     grid = json.loads(deferred)["grid"]
     assert "dash_ag_grid" in grid and f'src="{grid}"' not in page
+    # Dash's validation layout in the page names the chart but does not carry its figure again.
+    config = json.loads(
+        re.search(r'id="_dash-config" type="application/json">(.*?)</script>', page).group(1)
+    )
+    assert f'"id": "{ids.CHART}"' in json.dumps(config["validation_layout"])
+    assert CALLOUT_TITLE not in json.dumps(config["validation_layout"])
     head = page.split("</head>")[0]
     assert '<link rel="preload" href="/_dash-layout" as="fetch" crossorigin>' in head
     # The page's script reads the same element (a rename must reach it).

@@ -4,26 +4,34 @@ Measured on the shipped data (headless Chromium, bench/first_paint_bench.py), th
 waited on: 2.8 MB of scripts, 1.3 MB of them AG Grid's, which the first view does not need (the
 event list is drawn after the chart); then, only once every script had run, two requests for the
 layout and the callbacks; then, once the layout was drawn, three more scripts (the graph,
-dropdown and slider parts of dcc). Here the grid's script is left out of the page and fetched
-once the chart is drawn (assets/clientside.js, showList), and the five requests are started
-from the page's head, so they travel while the scripts are read.
+dropdown and slider parts of dcc). The page itself carried the first view's figure twice (in
+Dash's validation layout). Here the validation layout loses its data, the grid's script is left
+out of the page and fetched once the chart is drawn (assets/clientside.js, showList), and the
+five requests are started from the page's head, so they travel while the scripts are read.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
 from dash import Dash
+from dash.development.base_component import Component
 
 DEFERRED_ELEMENT = "timeline-deferred"  # JSON: {name: script URL}, read by clientside.js
 # The scripts dcc fetches when the page's layout first shows a graph, a dropdown and a slider.
 FIRST_VIEW_CHUNKS = ("async-graph.js", "async-dropdown.js", "async-slider.js")
+_DATA_PROPS = ("figure", "data", "rowData")
 _GRID_SCRIPT = re.compile(r'<script src="([^"]*/dash_ag_grid/[^"]*\.js)"></script>\s*')
 
 
 def install(app: Dash) -> None:
-    """Have ``app``'s page fetch what the first view needs at once and the grid afterwards."""
+    """Have ``app``'s page fetch what the first view needs at once and the grid afterwards.
+
+    Call it once ``app.validation_layout`` is set.
+    """
+    app.validation_layout = without_data(app.validation_layout)
     plain = app.interpolate_index
     prefix = app.config.requests_pathname_prefix
 
@@ -37,6 +45,21 @@ def install(app: Dash) -> None:
         return plain(**parts)
 
     app.interpolate_index = interpolate_index
+
+
+def without_data(layout: Component) -> Component:
+    """A copy of ``layout`` without the data its components hold (figures, stores, rows).
+
+    Dash 4 writes the validation layout into every page, and it holds the page's own layout:
+    the first view's figure and rows, sent a second time (200 kB on the shipped data) for a
+    check that needs only the ids and property names.
+    """
+    slim = copy.deepcopy(layout)
+    for node in slim._traverse():
+        for prop in _DATA_PROPS:
+            if getattr(node, prop, None) is not None:
+                setattr(node, prop, None)
+    return slim
 
 
 def defer_grid(scripts: str) -> tuple[str, dict[str, str]]:
