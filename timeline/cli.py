@@ -1,7 +1,8 @@
 """The ``timeline`` command: validate data, export images, serve the app.
 
 A thin layer: each command parses its options, calls the library, and turns the library's
-errors into a clear message and exit code 2.
+errors into a clear message and exit code 2. The library (pandas, plotly, Dash) is imported
+inside the commands that use it, so ``--help`` and ``--version`` answer at once.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from timeline import __version__
-from timeline.chart import CALLOUT_MODES, STYLES
-from timeline.data import DataError, Dataset, load_dataset
-from timeline.export import FORMATS, PRESETS, ExportEngine, ExportError, ImageSpec, write_atomic
-from timeline.filters import EventFilter, ViewState, clean_filter, filter_slug, year_bounds
+from timeline.choices import CALLOUT_MODES, FORMATS, PRESETS, STYLES
+
+if TYPE_CHECKING:
+    from timeline.data import Dataset
+    from timeline.export import ImageSpec
 
 # The shipped data, wherever the command is run from (``app.py`` and gunicorn use it too).
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "events.csv"
@@ -29,6 +32,8 @@ def data_path() -> str:
 
 def _or_exit(load, source):
     """``load(source)``; a broken file prints its problems and exits with code 2."""
+    from timeline.data import DataError
+
     try:
         return load(source)
     except DataError as exc:
@@ -38,6 +43,8 @@ def _or_exit(load, source):
 
 def load_or_exit(path: str) -> Dataset:
     """The dataset at ``path``, or its problems and exit code 2."""
+    from timeline.data import load_dataset
+
     return _or_exit(load_dataset, path)
 
 
@@ -51,6 +58,7 @@ def stories_or_exit(dataset: Dataset) -> list:
 def build_app(path: str):
     """The dataset at ``path``, the app showing it and how its exports run (``timeline.jobs``,
     from the environment); raises DataError, SettingError or ExportError (a bad setting)."""
+    from timeline.data import load_dataset
     from timeline.jobs import ExportJobs
     from timeline.stories import load_stories
     from timeline.webapp import create_app
@@ -64,6 +72,8 @@ def build_app(path: str):
 
 def app_or_exit(path: str):
     """``build_app(path)``; a broken file or server setting prints what is wrong, exit code 2."""
+    from timeline.data import DataError
+    from timeline.export import ExportError
     from timeline.guard import SettingError
 
     try:
@@ -104,6 +114,8 @@ def validate(path):
 
     Example: timeline validate data/events.csv
     """
+    from timeline.filters import year_bounds
+
     dataset = load_or_exit(path)
     stories = stories_or_exit(dataset)
     ev = dataset.events
@@ -135,6 +147,7 @@ def convert(source, target):
     Example: timeline convert data/events.csv pakistan-us.json
     """
     from timeline.convert import ConvertError, convert_files
+    from timeline.export import ExportError, write_atomic
 
     try:
         files = _or_exit(lambda s: convert_files(s, target), source)
@@ -201,6 +214,8 @@ def export(*, data_path, themes, date_from, date_to, search, per_theme, output, 
     Example: timeline export --theme security --theme afghanistan --from 2001 --to 2021
     --format png --preset slide-16x9 --pin 2011-salala-incident -o security.png
     """
+    from timeline.filters import EventFilter, clean_filter
+
     dataset = load_or_exit(data_path)
     spec = _image_spec(choices)
     for theme in themes:
@@ -225,6 +240,8 @@ def export(*, data_path, themes, date_from, date_to, search, per_theme, output, 
 
 
 def _image_spec(choices: dict) -> ImageSpec:
+    from timeline.export import ExportError, ImageSpec
+
     keys = ("preset", "width", "height", "scale", "transparent", "style")
     try:
         return ImageSpec.build(choices["fmt"], **{k: choices[k] for k in keys})
@@ -233,6 +250,8 @@ def _image_spec(choices: dict) -> ImageSpec:
 
 
 def _targets(dataset: Dataset, jobs: list, spec: ImageSpec, *, per_theme, output) -> list[Path]:
+    from timeline.filters import filter_slug
+
     if per_theme:
         folder = Path(output or "exports")
         if folder.exists() and not folder.is_dir():
@@ -244,6 +263,8 @@ def _targets(dataset: Dataset, jobs: list, spec: ImageSpec, *, per_theme, output
 
 
 def _write_exports(dataset: Dataset, work: list, spec: ImageSpec, choices: dict) -> None:
+    from timeline.export import ExportEngine, ExportError, write_atomic
+    from timeline.filters import ViewState
     from timeline.views import export_view, view_title
 
     engine = ExportEngine()
@@ -376,6 +397,7 @@ def deck(*, data_path, story_slug, fmt, preset, style, output):
     Example: timeline deck --story widening-gap --format pptx -o widening-gap.pptx
     """
     from timeline.deck import build_deck
+    from timeline.export import ExportEngine, ExportError, write_atomic
 
     dataset = load_or_exit(data_path)
     story = _pick_story(dataset, story_slug)

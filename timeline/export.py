@@ -32,20 +32,12 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from timeline.choices import FORMATS, PRESETS, STYLES
 from timeline.contract import META
 from timeline.data import COLUMNS
 
 log = logging.getLogger(__name__)
 
-PRESETS: dict[str, tuple[int, int]] = {
-    "slide-16x9": (1920, 1080),
-    "slide-4x3": (1600, 1200),
-    # A4 landscape at CSS's 96 px per inch (297 x 210 mm), so a PDF page is exactly A4.
-    "a4-landscape": (1123, 794),
-    "square": (1080, 1080),
-}
-FORMATS = ("png", "svg", "pdf", "html")
-STYLES = ("light", "dark")
 MAX_SIDE = 8000
 MAX_SCALE = 4
 # Chromium draws nothing past about 16,384² pixels (Kaleido then returns 3 bytes); a quarter of

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 
-from timeline.chart import CALLOUT_MODES
+from timeline.choices import CALLOUT_MODES
 from timeline.data import Dataset, slugify
-from timeline.dates import parse_dates
+from timeline.dates import parse_date, remember_dates
 
 QUERY_MAX = 200
 # More pins than any slide can carry; a link with more is cut here.
@@ -99,9 +99,10 @@ def _parse_range(date_from: str, date_to: str) -> tuple:
     Cached: every filter change asks this several times of the same two short strings, and the
     column parser's fixed cost is far above the work for two values.
     """
-    parsed = parse_dates(pd.Series([date_from, date_to], dtype="str"))
-    lo, hi = parsed.at[0, "lo"], parsed.at[1, "hi"]
-    errors = [parsed.at[i, "error"] for i in (0, 1)]
+    remember_dates([date_from, date_to])
+    start, end = parse_date(date_from), parse_date(date_to)
+    lo, hi = start["lo"], end["hi"]
+    errors = [start["error"], end["error"]]
     return (
         None if pd.isna(lo) else lo,
         None if pd.isna(hi) else hi,

@@ -16,6 +16,8 @@ sender's fault, not a bug: it gets a 4xx answer and one line in the log, never a
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import logging
 import os
@@ -34,6 +36,18 @@ DEFAULT_MAX_REQUEST_BYTES = 1024**2  # the largest real callback is a few KB
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 MAX_DEPTH = 64  # the page's deepest value (a figure's relayout data) is under 10 levels
 DISPATCH = "_dash-update-component"
+
+
+# The hashes of inline scripts this app adds to the page itself (first paint, page load).
+INLINE_SCRIPTS = "timeline_inline_scripts"
+
+
+def allow_inline_script(app: Dash, script: str) -> str:
+    """Let the page run ``script`` (the text of an inline ``<script>`` element) under the CSP;
+    returns the element. Call before the first request."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    app.server.extensions.setdefault(INLINE_SCRIPTS, []).append(f"'sha256-{digest}'")
+    return f"<script>{script}</script>"
 
 
 class SettingError(ValueError):
@@ -128,7 +142,8 @@ class _LazyPolicy:
 
     def value(self) -> str:
         if self._value is None:
-            scripts = " ".join(["'self'", *self._app.csp_hashes()])
+            ours = self._app.server.extensions.get(INLINE_SCRIPTS, [])
+            scripts = " ".join(["'self'", *self._app.csp_hashes(), *ours])
             self._value = "; ".join(
                 [
                     "default-src 'self'",

@@ -258,6 +258,14 @@ class ExportJobs:
                 lock = self.config.folder / "large-drawing.lock"
                 self._service = EngineService(self._engine or ExportEngine(large_lock=lock))
 
+    def local_engine(self) -> ExportEngine | None:
+        """The engine the jobs forked from this process draw with (started now), or None when
+        they run on Celery workers, which have their own."""
+        if self.celery_app is not None:
+            return None
+        self.start_engine()
+        return self._service.engine
+
     def engine(self, status: StatusFn):
         """The engine a job draws with, telling ``status`` what it is doing."""
         if self._service is None:

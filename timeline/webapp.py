@@ -8,7 +8,7 @@ from pathlib import Path
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html
 
 from timeline import callbacks as cb
-from timeline import guard, ids, jobs, storymode
+from timeline import first_paint, guard, ids, jobs, page_load, storymode
 from timeline.contract import CONTRACT_ELEMENT, browser_contract
 from timeline.data import Dataset
 from timeline.downloads import register_csv_download
@@ -54,6 +54,9 @@ def create_app(
     token = export_jobs.register(dataset, by_slug)
     app.layout.children.append(dcc.Store(id=ids.EXPORT_APP, data=token))
     app.validation_layout = validation_layout(app.layout)
+    # The page arrives with its chart drawn as a picture, until the live chart replaces it.
+    first_paint.install(app, dataset, export_jobs.local_engine() or engine or ExportEngine())
+    page_load.install(app)
     register_clientside(app)
     register_url_sync(app, dataset, by_slug)
     register_stories(app, dataset, by_slug)
