@@ -1,8 +1,7 @@
 """The choices a user picks from (formats, sizes, styles, callout modes), as plain constants.
 
 Importing this costs nothing (no pandas, no plotly), so ``timeline --help`` can list the
-choices at once. ``timeline.export`` and ``timeline.chart`` use the same values
-(tests/test_cli.py checks that the chart's copy agrees).
+choices at once. ``timeline.export`` and ``timeline.chart`` import them from here.
 """
 
 from __future__ import annotations
