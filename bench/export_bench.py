@@ -3,6 +3,7 @@ a story deck against as many warm single exports.
 
 .venv/bin/python bench/export_bench.py          # all
 .venv/bin/python bench/export_bench.py --deck   # the deck part only
+.venv/bin/python bench/export_bench.py --app    # the app's first export after start-up only
 """
 
 from __future__ import annotations
@@ -30,9 +31,69 @@ from timeline.views import export_view  # noqa: E402
 
 
 def main() -> None:
+    if "--app" in sys.argv[1:]:
+        app_first_export()
+        return
     if "--deck" not in sys.argv[1:]:
         export_speed()
+        app_first_export()
     deck_speed()
+
+
+def app_first_export(following: int = 5) -> None:
+    """The app's first export after start-up against the following ones (issue 18: at most
+    2× a warm export), through the app as the page asks for it (a background job, followed to
+    its end), the app started as `python app.py`: its engine warms while the page loads."""
+    import requests
+
+    from timeline.probe import app_token, downloaded_file, export_payload, run_job
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    app = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            try:
+                if requests.get(url, timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        page = time.perf_counter() - t0
+        token = app_token(url)
+        times = []
+        with requests.Session() as session:
+            for theme in ["china", "security", "nuclear", "economy", "diplomacy", "afghanistan"][
+                : following + 1
+            ]:
+                payload = export_payload("png", "slide-16x9", [theme], [1947, 2022], token=token)
+                t1 = time.perf_counter()
+                name, data = downloaded_file(run_job(session, url, payload))
+                times.append(time.perf_counter() - t1)
+                assert name == f"pakistan-us_{theme}.png" and data.startswith(b"\x89PNG")
+    finally:
+        app.terminate()
+        app.wait(timeout=60)
+    warm = statistics.median(times[1:])
+    print("\n| the app, `python app.py` (exports as the page makes them) | seconds |")
+    print("| --- | --- |")
+    print(f"| start-up to the first page served | {page:.2f} |")
+    print(f"| first export, asked as soon as the page is served, PNG 1920×1080 | {times[0]:.2f} |")
+    print(f"| following exports, median of {following} ({_seconds(times[1:])}) | {warm:.2f} |")
+    print(f"| first ÷ following (target ≤ 2×) | {times[0] / warm:.1f}× |")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def export_speed() -> None:

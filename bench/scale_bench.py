@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale_bench.py              # 50 (shipped), 1k, 10k, 100k
     .venv/bin/python bench/scale_bench.py --sizes 1000000
+    .venv/bin/python bench/scale_bench.py --timelinejs-only   # TimelineJS files against our CSV
 
 Each size runs in its own process so its peak memory is its own. Medians of --runs runs.
 The "naive" column is the straightforward way for comparison: a per-row date parser.
@@ -176,14 +177,80 @@ def browser_times(dataset, runs: int) -> tuple[float, float]:
     return statistics.median(drawn), statistics.median(clicks), statistics.median(redraws)
 
 
+def timelinejs_loads(folder: Path, rows: int, runs: int) -> list[tuple[str, float]]:
+    """CPU time to load the same synthetic events from our CSV and from TimelineJS files.
+
+    CPU time, not wall time: the machine is shared, and a busy neighbour stretches wall time.
+    """
+    import csv
+    import gc
+
+    from synthetic import write_synthetic
+
+    from timeline.convert import to_timelinejs
+    from timeline.data import load_dataset
+    from timeline.data.timelinejs import EXTENSION, SHEET_COLUMNS
+
+    ours_csv = write_synthetic(folder / "events.csv", rows)
+    doc = to_timelinejs(load_dataset(ours_csv))
+    (folder / "converted.json").write_text(json.dumps(doc), encoding="utf-8")
+    for slide in doc["events"] + doc["eras"]:
+        slide.pop(EXTENSION)
+    doc.pop(EXTENSION)
+    (folder / "timelinejs.json").write_text(json.dumps(doc), encoding="utf-8")
+    with (folder / "sheet.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SHEET_COLUMNS)
+        for kind, slides in (("", doc["events"]), ("era", doc["eras"])):
+            for s in slides:
+                start, end = s["start_date"], s.get("end_date", {})
+                cells = {"Headline": s["text"]["headline"], "Text": s["text"]["text"]}
+                cells |= {"Year": start["year"], "Month": start.get("month", "")}
+                cells |= {"Day": start.get("day", ""), "End Year": end.get("year", "")}
+                cells |= {"End Month": end.get("month", ""), "End Day": end.get("day", "")}
+                cells |= {"Display Date": s.get("display_date", ""), "Type": kind}
+                cells |= {"Group": s.get("group", ""), "Media Credit": "Synthetic benchmark data"}
+                writer.writerow([cells.get(c, "") for c in SHEET_COLUMNS])
+    results = []
+    for label, name in (
+        ("this project's CSV", "events.csv"),
+        ("TimelineJS JSON written by timeline convert", "converted.json"),
+        ("TimelineJS JSON, TimelineJS's fields only (HTML text)", "timelinejs.json"),
+        ("TimelineJS sheet as CSV (HTML text)", "sheet.csv"),
+    ):
+        times = []
+        for _ in range(runs):
+            gc.collect()
+            t0 = time.process_time()
+            load_dataset(folder / name)
+            times.append(time.process_time() - t0)
+        results.append((label, statistics.median(times)))
+    return results
+
+
+def print_timelinejs_loads(rows: int, runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        results = timelinejs_loads(Path(tmp), rows, runs)
+    base = results[0][1]
+    print(f"\nLoading {rows:,} events (CPU time, median of {runs}; target ≤ 2× our CSV):\n")
+    print("| file | load + validate | ÷ our CSV |")
+    print("| --- | ---: | ---: |")
+    for label, seconds in results:
+        print(f"| {label} | {seconds * 1000:,.0f} ms | {seconds / base:.2f}× |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--timelinejs-only", action="store_true", help="only the TimelineJS line")
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one, args.runs)))
+        return
+    if args.timelinejs_only:
+        print_timelinejs_loads(10_000, max(args.runs, 5))
         return
     from synthetic import write_synthetic
 
@@ -227,6 +294,7 @@ def main() -> None:
             f" | {r['full_mb'] / r['response_mb']:.1f}× | {r['redraw_s'] * 1000:,.0f} ms"
             f" | {r['click_s'] * 1000:,.0f} ms | {r['redraw_s'] / r['click_s']:.1f}× |"
         )
+    print_timelinejs_loads(10_000, args.runs)
 
 
 if __name__ == "__main__":

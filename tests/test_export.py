@@ -90,10 +90,10 @@ def test_write_atomic_replaces_whole(tmp_path):
 def test_csv_export_is_the_dataset_format_and_spreadsheet_safe(dataset, tmp_path):
     from timeline.data import load_events
 
-    text, name = export_view_csv(dataset, EventFilter(("china",)))
+    pieces, name = export_view_csv(dataset, EventFilter(("china",)))
     assert name == "pakistan-us_china.csv"
     path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
+    path.write_text("".join(pieces), encoding="utf-8")
     back = load_events(path)
     assert set(back["id"]) == set(
         dataset.events[

@@ -16,20 +16,35 @@ import requests
 from PIL import Image
 
 from timeline import ids
-from timeline.export import ExportEngine, ExportError, ImageSpec
+from timeline.export import DRAWING, ExportEngine, ExportError, ImageSpec
 from timeline.filters import EventFilter
 from timeline.probe import (
-    callback_output,
+    app_token,
     chromium_processes,
+    csv_download,
     downloaded_file,
-    export_csv_payload,
     export_payload,
     post,
+    run_job,
     update_view_payload,
 )
 from timeline.views import export_view
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Watched:
+    """An engine whose drawings set ``drawing`` once they start."""
+
+    def __init__(self, engine):
+        self.engine, self.drawing = engine, threading.Event()
+
+    def render(self, fig, spec):
+        def status(words):
+            if words == DRAWING:
+                self.drawing.set()
+
+        return self.engine.render(fig, spec, status=status)
 
 
 def test_browser_killed_mid_export_fails_that_export_and_the_next_works(dataset):
@@ -38,17 +53,18 @@ def test_browser_killed_mid_export_fails_that_export_and_the_next_works(dataset)
         export_view(dataset, EventFilter(), ImageSpec.build("png"), engine)
         [pid] = engine.browser_pids()
         outcome = {}
+        watched = _Watched(engine)
 
         def slow_export():
             try:
-                export_view(dataset, EventFilter(), ImageSpec.build("png", scale=4), engine)
+                export_view(dataset, EventFilter(), ImageSpec.build("png", scale=4), watched)
                 outcome["result"] = "finished"
             except ExportError as exc:
                 outcome["result"] = str(exc)
 
         worker = threading.Thread(target=slow_export)
         worker.start()
-        time.sleep(0.3)
+        assert watched.drawing.wait(timeout=120)
         os.kill(pid, signal.SIGKILL)
         worker.join(timeout=120)
         assert "failed while drawing" in outcome["result"]
@@ -148,8 +164,8 @@ def test_gunicorn_serves_filters_and_exports(gunicorn_app):
         assert answer.status_code == 200
         rows = answer.json()["response"][ids.GRID_ROWS]["data"]
         assert rows and all("Nuclear" in r["themes"] for r in rows)
-        answer = post(s, url, export_payload("png", "square", ["china"], [1947, 2022]))
-        name, data = downloaded_file(answer)
+        payload = export_payload("png", "square", ["china"], [1947, 2022], token=app_token(url))
+        name, data = downloaded_file(run_job(s, url, payload))
         assert name == "pakistan-us_china.png"
         assert Image.open(io.BytesIO(data)).size == (1080, 1080)
 
@@ -161,10 +177,10 @@ def test_gunicorn_serves_filters_and_exports(gunicorn_app):
         ("security", [1947, 2022], ""),
         (None, "not a list", None),
         (["china"], [0, 99999], ""),
-        ([], [2022, 1947], "x" * 1_000_000),
+        ([], [2022, 1947], "x" * 500_000),
         ([{"a": 1}, 5], [None, "y"], {"q": 1}),
     ],
-    ids=["10k-themes", "string-themes", "nulls", "years-0-99999", "1MB-search", "objects"],
+    ids=["10k-themes", "string-themes", "nulls", "years-0-99999", "500KB-search", "objects"],
 )
 def test_hostile_requests_get_a_handled_answer(gunicorn_app, themes, years, query):
     url, _, _, _ = gunicorn_app
@@ -179,9 +195,8 @@ def test_the_source_csv_is_never_modified(gunicorn_app):
     url, data, digest, _ = gunicorn_app
     with requests.Session() as s:
         post(s, url, update_view_payload(["security"], [2001, 2011], "raid"))
-        output = callback_output(url, f"{ids.EXPORT_CSV}.n_clicks")
-        answer = post(s, url, export_csv_payload(output, ["security"], [2001, 2011], "raid"))
-        name, text = downloaded_file(answer)
-    assert name == "pakistan-us_security_2001-2011_raid.csv"
-    assert b"2011-abbottabad-raid" in text
+        answer = csv_download(s, url, "?themes=security&from=2001&to=2011&q=raid")
+    disposition = answer.headers["Content-Disposition"]
+    assert disposition == 'attachment; filename="pakistan-us_security_2001-2011_raid.csv"'
+    assert b"2011-abbottabad-raid" in answer.content
     assert hashlib.sha256(data.read_bytes()).hexdigest() == digest

@@ -34,7 +34,7 @@ from timeline.filters import (
 )
 from timeline.layout import theme_choices
 from timeline.panels import detail_panel, detail_placeholder
-from timeline.views import APP_STYLE, build_view, export_view, export_view_csv, view_title
+from timeline.views import APP_STYLE, build_view, export_view, view_title
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ def view_outputs() -> dict:
         "title": Output(ids.EXPORT_TITLE, "placeholder"),
         "subtitle": Output(ids.EXPORT_SUBTITLE, "placeholder"),
         "file_name": Output(ids.EXPORT_NAME, "children"),
+        "csv_href": Output(ids.EXPORT_CSV, "href"),
     }
 
 
@@ -193,6 +194,7 @@ def render_view(dataset: Dataset, controls: dict, size=None) -> dict:
         "title": view.title,
         "subtitle": view.description,
         "file_name": f"File: {view.file_name}",
+        "csv_href": view.csv_href,
     }
 
 
@@ -273,7 +275,7 @@ def export_image(dataset: Dataset, engine: ExportEngine, options: dict, controls
         data, name = export_view(
             dataset,
             state.filter,
-            _spec(options),
+            export_spec(options),
             engine,
             pins=state.pins,
             callouts=state.callouts,
@@ -291,17 +293,13 @@ def export_image(dataset: Dataset, engine: ExportEngine, options: dict, controls
     return {"download": dcc.send_bytes(data, name), "status": status}
 
 
-def export_csv(dataset: Dataset, controls: dict) -> dict:
-    text, name = export_view_csv(dataset, controls_to_state(dataset, **controls).filter)
-    return {"download": dcc.send_string(text, name), "status": html.P(f"Saved {name}")}
-
-
 def _typed(text) -> str | None:
     """What the presenter typed in a text field, None when they typed nothing."""
     return text.strip()[:300] or None if isinstance(text, str) else None
 
 
-def _spec(options: dict) -> ImageSpec:
+def export_spec(options: dict) -> ImageSpec:
+    """The image the export panel's choices ask for; ExportError when they make none."""
     fmt = options.get("fmt") if isinstance(options.get("fmt"), str) else "png"
     scale = options.get("scale") if isinstance(options.get("scale"), int | float) else 1
     background = options.get("background")

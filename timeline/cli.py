@@ -1,7 +1,8 @@
 """The ``timeline`` command: validate data, export images, serve the app.
 
 A thin layer: each command parses its options, calls the library, and turns the library's
-errors into a clear message and exit code 2.
+errors into a clear message and exit code 2. The library (pandas, plotly, Dash) is imported
+inside the commands that use it, so ``--help`` and ``--version`` answer at once.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from timeline import __version__
-from timeline.chart import CALLOUT_MODES, STYLES
-from timeline.data import DataError, Dataset, load_dataset
-from timeline.export import FORMATS, PRESETS, ExportEngine, ExportError, ImageSpec, write_atomic
-from timeline.filters import EventFilter, ViewState, clean_filter, filter_slug, year_bounds
+from timeline.choices import CALLOUT_MODES, FORMATS, PRESETS, STYLES
+
+if TYPE_CHECKING:
+    from timeline.data import Dataset
+    from timeline.export import ImageSpec
 
 # The shipped data, wherever the command is run from (``app.py`` and gunicorn use it too).
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "events.csv"
@@ -29,6 +32,8 @@ def data_path() -> str:
 
 def _or_exit(load, source):
     """``load(source)``; a broken file prints its problems and exits with code 2."""
+    from timeline.data import DataError
+
     try:
         return load(source)
     except DataError as exc:
@@ -38,6 +43,8 @@ def _or_exit(load, source):
 
 def load_or_exit(path: str) -> Dataset:
     """The dataset at ``path``, or its problems and exit code 2."""
+    from timeline.data import load_dataset
+
     return _or_exit(load_dataset, path)
 
 
@@ -48,13 +55,43 @@ def stories_or_exit(dataset: Dataset) -> list:
     return _or_exit(load_stories, dataset)
 
 
+def build_app(path: str):
+    """The dataset at ``path``, the app showing it and how its exports run (``timeline.jobs``,
+    from the environment); raises DataError, SettingError or ExportError (a bad setting)."""
+    from timeline.data import load_dataset
+    from timeline.jobs import ExportJobs
+    from timeline.stories import load_stories
+    from timeline.webapp import create_app
+
+    dataset = load_dataset(path)
+    stories = load_stories(dataset)
+    export_jobs = ExportJobs()
+    export_jobs.warm()  # the browser starts while the page is built
+    return dataset, create_app(dataset, stories=stories, export_jobs=export_jobs), export_jobs
+
+
+def app_or_exit(path: str):
+    """``build_app(path)``; a broken file or server setting prints what is wrong, exit code 2."""
+    from timeline.data import DataError
+    from timeline.export import ExportError
+    from timeline.guard import SettingError
+
+    try:
+        return build_app(path)
+    except DataError as exc:
+        click.echo(exc.message, err=True)
+    except (SettingError, ExportError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+    raise SystemExit(2)
+
+
 def _data_option(func):
     return click.option(
         "--data",
         "data_path",
         default=data_path,
         show_default="$TIMELINE_DATA, else the shipped data/events.csv",
-        help="Events CSV to open.",
+        help="Events CSV (or TimelineJS JSON, or its sheet as CSV or XLSX) to open.",
     )(func)
 
 
@@ -70,13 +107,15 @@ def cli():
 @cli.command()
 @click.argument("path", default=data_path)
 def validate(path):
-    """Check an events CSV, and the story files beside it, and report every problem in them.
+    """Check an events CSV (or a TimelineJS file), and the stories beside it, for problems.
 
     Prints a one-line summary and exits 0 when the files are valid; otherwise lists each problem
     (file, line, column or step and field, value, what was expected) and exits 2.
 
     Example: timeline validate data/events.csv
     """
+    from timeline.filters import year_bounds
+
     dataset = load_or_exit(path)
     stories = stories_or_exit(dataset)
     ev = dataset.events
@@ -88,6 +127,39 @@ def validate(path):
         f"{path}: OK — {events} events, {eras} eras, {len(dataset.themes)} themes "
         f"({', '.join(dataset.themes)}), {first}–{last}{told}"
     )
+    from timeline.data.timelinejs import unsourced_warning
+
+    warning = unsourced_warning(dataset)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@click.argument("source", metavar="INPUT")
+@click.argument("target", metavar="OUTPUT")
+def convert(source, target):
+    """Convert a timeline between this project's CSV and TimelineJS JSON.
+
+    INPUT is this project's CSV, a TimelineJS JSON, or a TimelineJS sheet (CSV or XLSX); the
+    OUTPUT's extension chooses what is written: .json for TimelineJS JSON, .csv for this
+    project's CSV with its .toml beside it. Files are written whole or not at all.
+
+    Example: timeline convert data/events.csv pakistan-us.json
+    """
+    from timeline.convert import ConvertError, convert_files
+    from timeline.export import ExportError, write_atomic
+
+    try:
+        files = _or_exit(lambda s: convert_files(s, target), source)
+    except ConvertError as exc:
+        raise click.UsageError(str(exc)) from None
+    for path, data in files.items():
+        try:
+            write_atomic(path, data)
+        except ExportError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            raise SystemExit(2) from None
+        click.echo(f"wrote {path} ({len(data):,} bytes)")
 
 
 @cli.command()
@@ -142,6 +214,8 @@ def export(*, data_path, themes, date_from, date_to, search, per_theme, output, 
     Example: timeline export --theme security --theme afghanistan --from 2001 --to 2021
     --format png --preset slide-16x9 --pin 2011-salala-incident -o security.png
     """
+    from timeline.filters import EventFilter, clean_filter
+
     dataset = load_or_exit(data_path)
     spec = _image_spec(choices)
     for theme in themes:
@@ -166,6 +240,8 @@ def export(*, data_path, themes, date_from, date_to, search, per_theme, output, 
 
 
 def _image_spec(choices: dict) -> ImageSpec:
+    from timeline.export import ExportError, ImageSpec
+
     keys = ("preset", "width", "height", "scale", "transparent", "style")
     try:
         return ImageSpec.build(choices["fmt"], **{k: choices[k] for k in keys})
@@ -174,6 +250,8 @@ def _image_spec(choices: dict) -> ImageSpec:
 
 
 def _targets(dataset: Dataset, jobs: list, spec: ImageSpec, *, per_theme, output) -> list[Path]:
+    from timeline.filters import filter_slug
+
     if per_theme:
         folder = Path(output or "exports")
         if folder.exists() and not folder.is_dir():
@@ -185,6 +263,8 @@ def _targets(dataset: Dataset, jobs: list, spec: ImageSpec, *, per_theme, output
 
 
 def _write_exports(dataset: Dataset, work: list, spec: ImageSpec, choices: dict) -> None:
+    from timeline.export import ExportEngine, ExportError, write_atomic
+    from timeline.filters import ViewState
     from timeline.views import export_view, view_title
 
     engine = ExportEngine()
@@ -241,11 +321,18 @@ def serve(data_path, host, port, debug):
 
     Example: timeline serve --data data/events.csv --port 8050
     """
-    from timeline.webapp import create_app
-
-    dataset = load_or_exit(data_path)
-    app = create_app(dataset, stories=stories_or_exit(dataset))
+    if host not in ("127.0.0.1", "localhost", "0.0.0.0", "::"):
+        # The address it listens on is one its users will type: requests for it are answered.
+        allowed = os.environ.get("TIMELINE_ALLOWED_HOSTS", "")
+        os.environ["TIMELINE_ALLOWED_HOSTS"] = f"{allowed},{host}".strip(",")
+    dataset, app, _ = app_or_exit(data_path)
     click.echo(f"Serving {dataset.info.title} ({data_path}) on http://{host}:{port}/", err=True)
+    if host in ("0.0.0.0", "::") and not os.environ.get("TIMELINE_ALLOWED_HOSTS"):
+        click.echo(
+            "note: only requests for 127.0.0.1 and localhost are answered; set "
+            "TIMELINE_ALLOWED_HOSTS to the names other machines use for this one.",
+            err=True,
+        )
     app.run(host=host, port=port, debug=debug)
 
 
@@ -310,6 +397,7 @@ def deck(*, data_path, story_slug, fmt, preset, style, output):
     Example: timeline deck --story widening-gap --format pptx -o widening-gap.pptx
     """
     from timeline.deck import build_deck
+    from timeline.export import ExportEngine, ExportError, write_atomic
 
     dataset = load_or_exit(data_path)
     story = _pick_story(dataset, story_slug)

@@ -35,6 +35,8 @@ APP_CHART_HEIGHT = 600
 
 # The id of the JSON element the server puts in the page with ``browser_contract()``: the one
 # name clientside.js spells itself.
+# The filtered events as CSV, streamed (``timeline.downloads``); the query is the view's own.
+CSV_DOWNLOAD_PATH = "download/events.csv"
 CONTRACT_ELEMENT = "timeline-contract"
 # The class on <html> while a shared link's view is on its way (set by clientside.js, dimmed by
 # style.css, which names it too: tests/test_contract.py checks the two agree).

@@ -9,38 +9,47 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import collections
 import contextlib
 import csv
 import html
 import io
 import logging
 import os
+import secrets
 import shutil
-import tempfile
 import threading
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from timeline.choices import FORMATS, PRESETS, STYLES
 from timeline.contract import META
 from timeline.data import COLUMNS
 
 log = logging.getLogger(__name__)
 
-PRESETS: dict[str, tuple[int, int]] = {
-    "slide-16x9": (1920, 1080),
-    "slide-4x3": (1600, 1200),
-    # A4 landscape at CSS's 96 px per inch (297 x 210 mm), so a PDF page is exactly A4.
-    "a4-landscape": (1123, 794),
-    "square": (1080, 1080),
-}
-FORMATS = ("png", "svg", "pdf", "html")
-STYLES = ("light", "dark")
 MAX_SIDE = 8000
 MAX_SCALE = 4
+# Chromium draws nothing past about 16,384² pixels (Kaleido then returns 3 bytes); a quarter of
+# that keeps one export's bitmap near 256 MB and its drawing well inside the timeout.
+DEFAULT_MAX_PIXELS = 8192 * 8192
+# What each format's bytes begin with (SVG and HTML: within their first bytes).
+SIGNATURES = {
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "pdf": (b"%PDF-",),
+    "svg": (b"<svg", b"<?xml"),
+    "html": (b"<html", b"<!DOCTYPE html", b"<!doctype html"),
+}
 INSTALL_HINT = (
     "Image export needs Chromium. On Debian or Ubuntu run `sudo apt-get install chromium` "
     "(`./dev app` does this for you), or set BROWSER_PATH to a Chrome or Chromium executable. "
@@ -101,9 +110,68 @@ class ImageSpec:
             raise ExportError(f"Scale must be a number from 1 to {MAX_SCALE}.") from None
         if not 1 <= s <= MAX_SCALE:
             raise ExportError(f"Scale must be from 1 to {MAX_SCALE}.")
+        s = s if fmt == "png" else 1
+        check_pixel_budget(w, h, s)
         if style not in STYLES:
             raise ExportError(f"Unknown style {style!r}: choose one of {', '.join(STYLES)}.")
-        return cls(fmt, w, h, s if fmt == "png" else 1, bool(transparent), style)
+        return cls(fmt, w, h, s, bool(transparent), style)
+
+
+def max_pixels() -> int:
+    """The most pixels one image may have (width × height × scale²): TIMELINE_MAX_PIXELS."""
+    text = os.environ.get("TIMELINE_MAX_PIXELS", "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else DEFAULT_MAX_PIXELS
+
+
+def check_pixel_budget(width: int, height: int, scale: float) -> None:
+    """Raise ExportError naming the largest size allowed when the image would be larger."""
+    budget = max_pixels()
+    pixels = width * height * scale * scale
+    if pixels <= budget:
+        return
+    shrink = (budget / pixels) ** 0.5
+    fits = f"{int(width * shrink)}×{int(height * shrink)}"
+    raise ExportError(
+        f"{width}×{height} at {scale:g}× is {pixels:,.0f} pixels; the largest image allowed is "
+        f"{budget:,} pixels (width × height × scale²), {fits} at {scale:g}× for this shape. "
+        "Make it smaller or lower the scale."
+    )
+
+
+def check_signature(data: bytes, fmt: str) -> bytes:
+    """``data`` when it begins as a ``fmt`` file does; else ExportError, so that nothing is
+    reported saved that is not the file asked for."""
+    head = data[:256].lstrip()
+    if any(head.startswith(sig) for sig in SIGNATURES[fmt]):
+        return data
+    raise ExportError(
+        f"The browser returned {len(data):,} bytes that are not a {fmt.upper()} file, so "
+        "nothing was saved. A very large image is the usual cause: make it smaller."
+    )
+
+
+@contextlib.contextmanager
+def _machine_turn(path: Path, status: StatusFn, cancelled):
+    """Holds ``path``'s lock (one holder on the machine), waiting while others hold it."""
+    import fcntl
+
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            status(WAITING)
+            while True:
+                if cancelled():
+                    raise ExportCancelled("The export was cancelled.") from None
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def browser_path() -> str | None:
@@ -118,44 +186,189 @@ def browser_path() -> str | None:
     return None
 
 
-class ExportEngine:
-    """One warm headless browser shared by every export in this process."""
+class ExportCancelled(ExportError):
+    """The export was cancelled (its caller went away) before it was drawn."""
 
-    def __init__(self, tabs: int = 2, timeout: float = 60):
+
+class _TimedOut(ExportError):
+    pass
+
+
+# A drawing larger than this (4K UHD) waits for the browser's one "large" tab, so ordinary
+# exports always find a tab of their own, however many huge ones are queued.
+LARGE_PIXELS = 3840 * 2160
+# A browser starts in seconds, or in a minute on a machine under heavy load.
+START_TIMEOUT = 120
+StatusFn = Callable[[str], None]
+# What the engine tells an export's ``status`` (the app shows it on the export button).
+STARTING = "Starting the export engine…"
+WAITING = "Waiting for the export engine: other exports are drawing…"
+DRAWING = "Drawing the chart…"
+
+
+def _quiet(_words: str) -> None:
+    pass
+
+
+def _never() -> bool:
+    return False
+
+
+class ExportEngine:
+    """One warm headless browser shared by every export in this process.
+
+    Fair and bounded: at most ``tabs`` drawings at once, large ones (> ``LARGE_PIXELS``) on at
+    most ``tabs - 1`` of them; ``timeout`` counts drawing time only, not time spent waiting for
+    a tab. A drawing that fails or times out fails alone: the browser is restarted only when
+    it has died, and one that died while idle is restarted before the next drawing.
+    """
+
+    def __init__(
+        self, tabs: int = 2, timeout: float = 60, large_lock: str | os.PathLike | None = None
+    ):
         self._tabs = tabs
         self._timeout = timeout
+        # Engines of several processes on one machine (gunicorn workers) that share this file
+        # draw one large image at a time between them: each takes a core or two for seconds.
+        self._large_lock = Path(large_lock) if large_lock else None
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido = None
-        self._closed = False
+        self._free_tabs = threading.BoundedSemaphore(tabs)
+        self._large_tabs = threading.BoundedSemaphore(max(1, tabs - 1))
+        # How drawings ended: "drawn", "failed", "timed out", "cancelled" (for tests, benches).
+        self.outcomes: collections.Counter[str] = collections.Counter()
+        self._owner = os.getpid()
         atexit.register(self.close)
 
-    def render(self, fig: go.Figure, spec: ImageSpec) -> bytes:
-        """The bytes of ``fig`` drawn as ``spec`` says. Safe to call from many threads."""
+    def warm(self) -> threading.Thread:
+        """Start the browser in the background, so the first export costs what later ones do."""
+
+        def start() -> None:
+            try:
+                self._ensure_started()
+            except ExportError as exc:
+                log.warning("export engine not started: %s", exc)
+
+        thread = threading.Thread(target=start, name="timeline-export-warm", daemon=True)
+        thread.start()
+        return thread
+
+    @property
+    def started(self) -> bool:
+        return self._kaleido is not None and self._browser_alive(self._kaleido)
+
+    def render(
+        self,
+        fig: go.Figure | dict,
+        spec: ImageSpec,
+        *,
+        status: StatusFn = _quiet,
+        cancelled: Callable[[], bool] = _never,
+    ) -> bytes:
+        """The bytes of ``fig`` drawn as ``spec`` says. Safe to call from many threads.
+
+        ``status(words)`` hears what is happening ("Drawing the chart…"); ``cancelled()`` is
+        asked while waiting, and a True stops the export (``ExportCancelled``).
+        """
         if spec.format == "html":
-            return figure_html(fig).encode("utf-8")
-        kaleido = self._ensure_started()
-        opts = {
-            "format": spec.format,
-            "width": spec.width,
-            "height": spec.height,
-            "scale": spec.scale,
-        }
-        future = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), self._loop)
+            page = figure_html(go.Figure(fig) if isinstance(fig, dict) else fig)
+            return check_signature(page.encode("utf-8"), "html")
+        large = spec.width * spec.height * spec.scale**2 > LARGE_PIXELS
+        with contextlib.ExitStack() as turn:
+            if large:
+                self._wait_for(self._large_tabs, status, cancelled)
+                turn.callback(self._large_tabs.release)
+                if self._large_lock is not None:
+                    turn.enter_context(_machine_turn(self._large_lock, status, cancelled))
+            self._wait_for(self._free_tabs, status, cancelled)
+            turn.callback(self._free_tabs.release)
+            if not self.started:
+                status(STARTING)
+            kaleido = self._ensure_started()
+            status(DRAWING)
+            data = self._counted(self._draw, kaleido, fig, spec, cancelled)
+            return check_signature(data, spec.format)
+
+    def _counted(self, draw, *args) -> bytes:
+        outcome = "failed"
         try:
-            return future.result(timeout=self._timeout + 5)
-        except (FutureTimeout, Exception) as exc:
+            data = draw(*args)
+            outcome = "drawn"
+            return data
+        except ExportCancelled:
+            outcome = "cancelled"
+            raise
+        except _TimedOut:
+            outcome = "timed out"
+            raise
+        finally:
+            self.outcomes[outcome] += 1
+
+    @staticmethod
+    def _wait_for(tabs: threading.Semaphore, status: StatusFn, cancelled) -> None:
+        if tabs.acquire(blocking=False):
+            return
+        status(WAITING)
+        while not tabs.acquire(timeout=0.2):
+            if cancelled():
+                raise ExportCancelled("The export was cancelled.")
+
+    def _draw(self, kaleido, fig, spec: ImageSpec, cancelled) -> bytes:
+        opts = {"format": spec.format, "width": spec.width, "height": spec.height}
+        opts["scale"] = spec.scale
+        future = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), self._loop)
+        # Kaleido times the drawing itself; this only catches a browser that stopped answering.
+        deadline = time.monotonic() + self._timeout + 10
+        try:
+            while True:
+                with contextlib.suppress(FutureTimeout):
+                    return future.result(timeout=0.2)
+                if cancelled():
+                    raise ExportCancelled("The export was cancelled.")
+                if time.monotonic() > deadline:
+                    raise FutureTimeout()
+        except ExportCancelled:
             future.cancel()
-            log.warning("export failed, restarting the browser: %r", exc)
-            self._restart(kaleido)
-            raise ExportError(
-                "The export browser failed while drawing this image "
-                f"({type(exc).__name__}); it has been restarted, so try again."
-            ) from None
+            raise
+        except (TimeoutError, FutureTimeout) as exc:
+            future.cancel()
+            if not isinstance(exc, FutureTimeout) or self._browser_alive(kaleido):
+                raise _TimedOut(
+                    f"Drawing this image took longer than {self._timeout:g} s, so it was "
+                    "stopped; try a smaller size or scale."
+                ) from None
+            return self._failed(kaleido, exc)
+        except Exception as exc:
+            future.cancel()
+            if self._browser_alive(kaleido):
+                log.warning("export failed: %r", exc)
+                raise ExportError(
+                    f"The export browser could not draw this image ({type(exc).__name__})."
+                ) from None
+            return self._failed(kaleido, exc)
+
+    def _failed(self, kaleido, exc: BaseException) -> NoReturn:
+        log.warning("export failed, the browser died: %r", exc)
+        self._restart(kaleido)
+        raise ExportError(
+            "The export browser failed while drawing this image "
+            f"({type(exc).__name__}); it has been restarted, so try again."
+        ) from None
+
+    @staticmethod
+    def _browser_alive(kaleido) -> bool:
+        proc = getattr(kaleido, "subprocess", None)
+        return proc is None or proc.poll() is None
 
     def _ensure_started(self):
         with self._lock:
+            if self._kaleido is not None and not self._browser_alive(self._kaleido):
+                # It died while idle (killed, out of memory): start another before drawing.
+                log.warning("the export browser had died; starting a new one")
+                broken, self._kaleido = self._kaleido, None
+                self._close_kaleido(broken)
             if self._kaleido is not None:
                 return self._kaleido
             if browser_path() is None:
@@ -168,9 +381,11 @@ class ExportEngine:
                 self._thread.start()
             future = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
             try:
-                self._kaleido = future.result(timeout=self._timeout)
+                self._kaleido = future.result(timeout=START_TIMEOUT)
             except Exception as exc:
-                raise ExportError(f"Could not start the export browser: {exc}") from None
+                future.cancel()
+                reason = str(exc) or type(exc).__name__
+                raise ExportError(f"Could not start the export browser: {reason}") from None
             return self._kaleido
 
     async def _open(self):
@@ -196,6 +411,8 @@ class ExportEngine:
 
     def close(self) -> None:
         """Shut the browser down (also done at exit)."""
+        if os.getpid() != self._owner:  # a forked export job: the browser is its parent's
+            return
         with self._lock:
             k, self._kaleido = self._kaleido, None
             self._close_kaleido(k)
@@ -254,11 +471,15 @@ fit();
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed into place)."""
+    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed into place).
+
+    The file gets the mode any new file of the user's gets (0666 less the umask): the temporary
+    file is made with ``os.open``, which applies the umask, where ``mkstemp`` would give 0600.
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd, tmp = _create_beside(target)
     except OSError as exc:
         raise ExportError(f"Cannot write to {target.parent}: {exc.strerror or exc}") from None
     try:
@@ -272,6 +493,18 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
             os.unlink(tmp)
         raise ExportError(f"Cannot write {target}: {exc.strerror or exc}") from None
     return target
+
+
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """A new, empty, hidden file in ``target``'s folder, opened for writing."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -288,33 +521,66 @@ def _spreadsheet_safe(value: str) -> str:
     return value
 
 
+CSV_CHUNK_ROWS = 10_000
+# Columns of the CSV that the loader renamed (the text as written, before it was parsed).
+_CSV_SOURCE = {"start": "start_text", "end": "end_text"}
+
+
 def events_to_csv(events: pd.DataFrame) -> str:
     """Events in the dataset's own CSV format, safe to open in a spreadsheet."""
+    return "".join(events_csv_chunks(events))
+
+
+def events_csv_chunks(
+    events: pd.DataFrame, positions: np.ndarray | None = None, rows: int = CSV_CHUNK_ROWS
+) -> Iterator[str]:
+    """``events_to_csv`` in pieces of ``rows`` rows, header first, for a streamed download.
+
+    ``positions``: which rows of ``events`` to write (all by default), so a filtered download
+    needs no copy of the rows it keeps. Each piece is built a column at a time, so a million
+    rows stream in seconds, in the memory of one piece.
+    """
+    yield _csv_text([COLUMNS])
+    count = len(events) if positions is None else len(positions)
+    for start in range(0, count, rows):
+        stop = min(start + rows, count)
+        chunk = events.iloc[start:stop] if positions is None else events.iloc[positions[start:stop]]
+        yield _csv_chunk(chunk)
+
+
+def _csv_text(records) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in events.itertuples(index=False):
-        tone = "" if pd.isna(row.tone) else f"{row.tone:g}"
-        values = {
-            "id": row.id,
-            "kind": row.kind,
-            "start": row.start_text,
-            "end": row.end_text,
-            "title": row.title,
-            "label": row.label,
-            "summary": row.summary,
-            "themes": ";".join(row.themes),
-            "cameo": row.cameo,
-            "tone": tone,
-            "tone_note": row.tone_note,
-            "importance": str(row.importance),
-            "commentary": row.commentary,
-            "callout": row.callout,
-            "cited": row.cited,
-            "cited_from": row.cited_from,
-            "source": row.source,
-            "url": row.url,
-            "date_note": row.date_note,
-        }
-        writer.writerow([_spreadsheet_safe(values[c]) for c in COLUMNS])
+    csv.writer(out, lineterminator="\n").writerows(records)
     return out.getvalue()
+
+
+def _csv_chunk(chunk: pd.DataFrame) -> str:
+    """Rows as CSV lines, as Python's csv module writes them, made by Arrow's string kernels."""
+    cells = [_csv_cells(_csv_column(chunk, column)) for column in COLUMNS]
+    lines = pc.binary_join_element_wise(*cells, ",")
+    return "\n".join(lines.to_pylist()) + "\n"
+
+
+def _csv_column(chunk: pd.DataFrame, column: str) -> pa.Array:
+    if column in ("themes", "tone"):
+        # Few distinct values (theme combinations, tones): each is written out once.
+        codes, distinct = pd.factorize(chunk[column])
+        texts = [";".join(v) if column == "themes" else f"{v + 0.0:g}" for v in distinct]
+        return pa.array(np.array([*texts, ""], dtype=object)[codes], pa.string())
+    if column == "importance":
+        return pa.array(chunk[column].astype(str), pa.string())
+    return pc.fill_null(pa.array(chunk[_CSV_SOURCE.get(column, column)], pa.string()), "")
+
+
+def _csv_cells(values: pa.Array) -> pa.Array:
+    """``values`` made spreadsheet-safe, then quoted where the CSV format needs it."""
+    risky = pc.match_substring_regex(values, r"^[=+\-@\t\r]")
+    if pc.any(risky).as_py():
+        # Rare: checked one by one, as _spreadsheet_safe says.
+        safe = [_spreadsheet_safe(v) for v in pc.filter(values, risky).to_pylist()]
+        values = pc.replace_with_mask(values, risky, pa.array(safe, pa.string()))
+    needs_quotes = pc.match_substring_regex(values, r'[",\r\n]')
+    if pc.any(needs_quotes).as_py():
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(values, '"', '""'), '"', "")
+        values = pc.if_else(needs_quotes, quoted, values)
+    return values

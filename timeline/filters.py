@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 
-from timeline.chart import CALLOUT_MODES
+from timeline.choices import CALLOUT_MODES
 from timeline.data import Dataset, slugify
-from timeline.dates import parse_dates
+from timeline.dates import parse_date, remember_dates
 
 QUERY_MAX = 200
 # More pins than any slide can carry; a link with more is cut here.
@@ -99,9 +99,10 @@ def _parse_range(date_from: str, date_to: str) -> tuple:
     Cached: every filter change asks this several times of the same two short strings, and the
     column parser's fixed cost is far above the work for two values.
     """
-    parsed = parse_dates(pd.Series([date_from, date_to], dtype="str"))
-    lo, hi = parsed.at[0, "lo"], parsed.at[1, "hi"]
-    errors = [parsed.at[i, "error"] for i in (0, 1)]
+    remember_dates([date_from, date_to])
+    start, end = parse_date(date_from), parse_date(date_to)
+    lo, hi = start["lo"], end["hi"]
+    errors = [start["error"], end["error"]]
     return (
         None if pd.isna(lo) else lo,
         None if pd.isna(hi) else hi,
@@ -242,13 +243,28 @@ def describe_filter(dataset: Dataset, flt: EventFilter) -> str:
     return " · ".join(parts) or "All themes"
 
 
+NAME_MAX = 120
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"}
+_WINDOWS_RESERVED |= {f"{device}{n}" for device in ("COM", "LPT") for n in "123456789"}
+
+
 def filter_slug(dataset: Dataset, flt: EventFilter) -> str:
-    """A file-name stem for a view: 'pakistan-us_security-afghanistan_2001-2021'."""
+    """A file-name stem for a view: 'pakistan-us_security-afghanistan_2001-2021'.
+
+    Only letters, digits, '-' and '_', at most NAME_MAX characters and never a name Windows
+    reserves, so the file can be copied to any system (a date's '?' or '~' is left out).
+    """
     parts = [dataset.info.slug]
     if flt.themes:
         parts.append("-".join(flt.themes))
     if flt.date_from or flt.date_to:
-        parts.append(f"{flt.date_from or 'start'}-{flt.date_to or 'end'}")
+        ends = (_portable(flt.date_from) or "start", _portable(flt.date_to) or "end")
+        parts.append("-".join(ends))
     if flt.query:
         parts.append(slugify(flt.query)[:30] or "search")
-    return "_".join(p for p in parts if p)
+    stem = "_".join(p for p in parts if p)[:NAME_MAX].rstrip("-_") or "timeline"
+    return f"{stem}_timeline" if stem.upper() in _WINDOWS_RESERVED else stem
+
+
+def _portable(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]+", "", text)

@@ -44,6 +44,8 @@ EXPORT_TITLE = "export-title"
 EXPORT_SUBTITLE = "export-subtitle"
 EXPORT_NAME = "export-name"
 EXPORT_BUTTON = "export-button"
+EXPORT_CANCEL = "export-cancel"
+EXPORT_APP = "export-app"  # the app's token: which data an export job works on (timeline.jobs)
 EXPORT_CSV = "export-csv-button"
 EXPORT_STATUS = "export-status"
 DOWNLOAD = "export-download"
@@ -62,6 +64,7 @@ STORY_LEAVE = "story-leave"
 STORY_KEY = "story-key"  # the last story key pressed: {"key", "n"} (set in clientside.js)
 STORY_DECK_FORMAT = "story-deck-format"
 STORY_DECK_BUTTON = "story-deck-button"
+STORY_DECK_CANCEL = "story-deck-cancel"
 STORY_DECK_STATUS = "story-deck-status"
 
 

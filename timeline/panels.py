@@ -18,6 +18,10 @@ from timeline.dates import describe_date, describe_span
 from timeline.export import FORMATS, PRESETS
 from timeline.views import View
 
+# The buttons' own words, which show an export's progress while it runs (timeline.jobs).
+EXPORT_LABEL = "Export image"
+DECK_LABEL = "Download deck"
+
 
 def export_panel(first: View) -> html.Section:
     """Format, size, slide style, title and subtitle of an export, and the buttons."""
@@ -38,11 +42,14 @@ def export_panel(first: View) -> html.Section:
             html.Div(
                 className="export-buttons",
                 children=[
-                    html.Button(
-                        "Export image", id=ids.EXPORT_BUTTON, className="button", n_clicks=0
-                    ),
-                    html.Button(
-                        "Download CSV", id=ids.EXPORT_CSV, className="button secondary", n_clicks=0
+                    html.Button(EXPORT_LABEL, id=ids.EXPORT_BUTTON, className="button", n_clicks=0),
+                    _cancel_button(ids.EXPORT_CANCEL, "Stop this export"),
+                    # A plain link: the server streams the file (timeline.downloads).
+                    html.A(
+                        "Download CSV",
+                        id=ids.EXPORT_CSV,
+                        href=first.csv_href,
+                        className="button secondary",
                     ),
                 ],
             ),
@@ -51,6 +58,18 @@ def export_panel(first: View) -> html.Section:
                 html.Div(id=ids.EXPORT_STATUS, className="export-status", role="status"), type="dot"
             ),
         ],
+    )
+
+
+def _cancel_button(component_id: str, title: str) -> html.Button:
+    """Shown only while its export runs (Dash's ``running`` shows and hides it)."""
+    return html.Button(
+        "Cancel",
+        id=component_id,
+        className="button secondary",
+        n_clicks=0,
+        hidden=True,
+        title=title,
     )
 
 
@@ -165,7 +184,7 @@ def detail_panel(dataset: Dataset, event_id: str, pins=()) -> list:
         html.P(", ".join(labels), className="event-themes") if labels else None,
         _pin_button(event_id in pins),
         html.H3("What happened"),
-        html.P(ev["summary"] or "—"),
+        *paragraphs(ev["summary"]),
     ]
     if pd.notna(ev["tone"]):
         children.append(html.P(_tone_text(ev), className="tone-note"))
@@ -294,6 +313,40 @@ def quote_text(dataset: Dataset, words: str) -> str:
 _ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
 
 
+# An http(s) URL in plain text (a TimelineJS link's URL is kept after its words).
+_WEB_URL = re.compile(r"(https?://[^\s<>\"'`]+)")
+
+
+def paragraphs(text: str) -> list:
+    """A text's paragraphs (separated by a blank line) as P elements, its http(s) URLs as links.
+
+    Only text goes in: a URL becomes a link through ``link``, which takes http(s) only.
+    """
+    children = []
+    for paragraph in text.split("\n\n"):
+        parts = []
+        for i, piece in enumerate(_WEB_URL.split(paragraph)):
+            if i % 2 == 0:
+                parts.append(piece)
+                continue
+            url, rest = _trim_url(piece)
+            parts += [link(url, url), rest]
+        if paragraph.strip():
+            children.append(html.P([p for p in parts if p]))
+    return children or [html.P("—")]
+
+
+def _trim_url(url: str) -> tuple[str, str]:
+    """A URL without the punctuation that ends its sentence (or a bracket it sits in)."""
+    end = len(url)
+    while end and (
+        url[end - 1] in ".,;:!?'\""
+        or (url[end - 1] == ")" and url[:end].count(")") > url[:end].count("("))
+    ):
+        end -= 1
+    return url[:end], url[end:]
+
+
 def link(text: str, url: str):
     """A link that opens in a new tab; plain text unless ``url`` is http(s)."""
     if not url.startswith(("http://", "https://")):
@@ -389,11 +442,12 @@ def _story_bar() -> html.Div:
                         className="formats",
                     ),
                     html.Button(
-                        "Download deck",
+                        DECK_LABEL,
                         id=ids.STORY_DECK_BUTTON,
                         className="button secondary",
                         n_clicks=0,
                     ),
+                    _cancel_button(ids.STORY_DECK_CANCEL, "Stop making this deck"),
                     dcc.Loading(html.Div(id=ids.STORY_DECK_STATUS, role="status"), type="dot"),
                 ],
             ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 from pathlib import Path
 
 import requests
@@ -19,6 +20,8 @@ from dash._grouping import flatten_grouping
 
 from timeline import callbacks as cb
 from timeline import ids
+from timeline.contract import CSV_DOWNLOAD_PATH
+from timeline.jobs import POLL_MS
 
 
 def callback_request(outputs: dict, inputs: dict, values: dict, *, output_key: str = "") -> dict:
@@ -62,37 +65,109 @@ def update_view_payload(themes, years, query: str, selected: str = "", **chosen)
     return callback_request(cb.view_outputs(), cb.view_inputs(), {"controls": values, "size": {}})
 
 
-def export_payload(fmt: str, preset: str, themes, years, *, query="", scale=1, **chosen) -> dict:
-    """A click on "Export image" (``chosen``: other view controls and export options)."""
+def export_payload(
+    fmt: str, preset: str, themes, years, *, token: str, query="", scale=1, **chosen
+) -> dict:
+    """A click on "Export image" (``chosen``: other view controls and export options, such
+    as ``width`` and ``height`` with ``preset="custom"``); ``token`` from ``app_token``."""
     options = {
         "fmt": fmt,
         "preset": preset,
-        "width": 1920,
-        "height": 1080,
+        "width": chosen.pop("width", 1920),
+        "height": chosen.pop("height", 1080),
         "scale": scale,
         "background": [],
         "style": chosen.pop("style", "light"),
         "title": chosen.pop("title", ""),
         "subtitle": chosen.pop("subtitle", ""),
     }
-    inputs = {
-        "clicks": Input(ids.EXPORT_BUTTON, "n_clicks"),
-        "options": cb.export_options(),
-        "controls": cb.view_controls(State),
-    }
+    from timeline.webapp import export_inputs
+
+    inputs = export_inputs()
     values = {
         "clicks": 1,
+        "token": token,
         "options": options,
         "controls": view_values(themes, years, query, **chosen),
     }
     return callback_request(cb.download_outputs(), inputs, values)
 
 
-def export_csv_payload(output: str, themes, years, query: str = "") -> dict:
-    """A click on "Download CSV"; ``output`` from ``callback_output`` (it shares an output)."""
-    inputs = {"clicks": Input(ids.EXPORT_CSV, "n_clicks"), "controls": cb.view_controls(State)}
-    values = {"clicks": 1, "controls": view_values(themes, years, query)}
-    return callback_request(cb.download_outputs(True), inputs, values, output_key=output)
+def csv_download(session: requests.Session, base_url: str, query: str = "") -> requests.Response:
+    """GET the CSV download of the view ``query`` (``?themes=…&from=…``), as the page links it."""
+    return session.get(f"{base_url}/{CSV_DOWNLOAD_PATH}{query}", timeout=120, stream=True)
+
+
+def app_token(base_url: str) -> str:
+    """The token the page hands to its export jobs (``ids.EXPORT_APP``)."""
+    layout = requests.get(f"{base_url}/_dash-layout", timeout=30).json()
+    found = _find_component(layout, ids.EXPORT_APP)
+    if found is None:
+        raise LookupError(f"no {ids.EXPORT_APP} in the page")
+    return found["props"]["data"]
+
+
+def _find_component(node, component_id: str):
+    if isinstance(node, list):
+        return next((f for n in node if (f := _find_component(n, component_id))), None)
+    if not isinstance(node, dict):
+        return None
+    props = node.get("props", {})
+    if props.get("id") == component_id:
+        return node
+    return _find_component(props.get("children"), component_id)
+
+
+def run_job(
+    session: requests.Session, base_url: str, payload: dict, *, timeout: float = 300, progress=None
+) -> requests.Response:
+    """A background callback (an export, a deck) followed to its end, as the page follows it:
+    started, then asked again every ``jobs.POLL_MS`` until it answers. ``progress(words)``
+    hears each progress report. Returns the last HTTP response (the answer, or an error)."""
+    answer = post(session, base_url, payload, timeout=timeout)
+    if answer.status_code != 200 or "cacheKey" not in answer.json():
+        return answer
+    return follow_job(session, base_url, payload, answer.json(), timeout=timeout, progress=progress)
+
+
+def follow_job(
+    session: requests.Session,
+    base_url: str,
+    payload: dict,
+    handles: dict,
+    *,
+    timeout: float = 300,
+    progress=None,
+) -> requests.Response:
+    """``run_job`` from a started job's ``handles`` (the first answer's cacheKey and job)."""
+    params = {"cacheKey": handles["cacheKey"], "job": handles["job"]}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(POLL_MS / 1000)  # the page's own pace
+        answer = session.post(
+            f"{base_url}/_dash-update-component",
+            params=params,
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+            timeout=timeout,
+        )
+        body = answer.json() if answer.status_code == 200 and answer.content else {}
+        for words in (body.get("progress") or {}).values():
+            if progress and words:
+                progress(words)
+        if answer.status_code != 200 or "response" in body:
+            return answer
+    raise TimeoutError(f"no answer from the job in {timeout:g} s")
+
+
+def status_text(response: requests.Response) -> str:
+    """The words a download callback put in its status line (``ids.EXPORT_STATUS`` or the
+    deck's), as the page shows them."""
+    for key, props in response.json()["response"].items():
+        if key in (ids.EXPORT_STATUS, ids.STORY_DECK_STATUS):
+            children = props.get("children") or {}
+            return str(children.get("props", {}).get("children", ""))
+    return ""
 
 
 def callback_output(base_url: str, trigger: str) -> str:
@@ -119,7 +194,8 @@ def post(session: requests.Session, base_url: str, payload: dict, timeout: float
 
 def downloaded_file(response: requests.Response) -> tuple[str, bytes] | None:
     """The (file name, bytes) a download callback answered with, or None."""
-    data = next(iter(response.json()["response"][ids.DOWNLOAD].values()))
+    sent = response.json()["response"].get(ids.DOWNLOAD)
+    data = next(iter(sent.values())) if sent else None
     if not data:
         return None
     content = data["content"]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from timeline.data import SLUG, DataError, Dataset, Problem
 from timeline.dates import EXPECTED as DATE_EXPECTED
-from timeline.dates import parse_dates
+from timeline.dates import parse_date, remember_dates
 from timeline.filters import EventFilter, date_bounds, filter_mask
 
 STORIES_FOLDER = "stories"
@@ -136,10 +136,19 @@ def load_story(path: str | Path, dataset: Dataset) -> Story:
     if not isinstance(raw_steps, list) or not raw_steps:
         check.problem(None, "step", None, "at least one [[step]] table")
         raw_steps = []
+    remember_dates(_step_dates(raw_steps))
     steps = [check.step(n, entry) for n, entry in enumerate(raw_steps, start=1)]
     if check.problems:
         raise DataError(check.problems)
     return Story(slug, title, subtitle, tuple(steps), name)
+
+
+def _step_dates(raw_steps: list) -> list[str]:
+    """The steps' dates as ``_Checker.date`` will read them, to be parsed in one pass."""
+    values = [
+        entry.get(f) for entry in raw_steps if isinstance(entry, dict) for f in ("from", "to")
+    ]
+    return [str(v).strip() for v in values if isinstance(v, str | int) and not isinstance(v, bool)]
 
 
 def _step_lines(source: str) -> list[int]:
@@ -199,7 +208,7 @@ class _Checker:
             return ""
         value = value.strip()
         if value:
-            error = parse_dates(pd.Series([value], dtype="str")).at[0, "error"]
+            error = parse_date(value)["error"]
             if not pd.isna(error):
                 if not error.startswith("expected"):
                     error = f"{error}; expected {DATE_EXPECTED}"

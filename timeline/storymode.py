@@ -58,7 +58,9 @@ def _same_view(dataset: Dataset, controls: dict, state: ViewState) -> bool:
 
 def story_place(stories: dict[str, Story], story) -> tuple[Story, int] | None:
     """The story and step number (1-based) the ``ids.STORY`` store names, if both exist."""
-    current = stories.get(story.get("slug")) if isinstance(story, dict) else None
+    slug = story.get("slug") if isinstance(story, dict) else None
+    # The store comes back from the browser: any JSON value may stand where the slug was.
+    current = stories.get(slug) if isinstance(slug, str) else None
     number = story.get("step") if current else None
     if not current or not isinstance(number, int) or not 1 <= number <= len(current.steps):
         return None
@@ -224,16 +226,18 @@ def deck_inputs() -> dict:
 
 
 def download_deck(
-    dataset: Dataset, engine: ExportEngine, *, stories: dict[str, Story], story, fmt
+    dataset: Dataset, engine: ExportEngine, *, stories: dict[str, Story], story, fmt, progress=None
 ) -> dict:
-    """The deck of the story being played, as PPTX or PDF, and a status line."""
+    """The deck of the story being played, as PPTX or PDF, and a status line.
+
+    ``progress(done, total)`` hears of each chart drawn (``build_deck``)."""
     place = story_place(stories, story)
     if place is None:
         return {"status": html.P("Play a story to download its deck.", className="error")}
     current = place[0]
     fmt = fmt if fmt in DECK_FORMATS else DECK_FORMATS[0]
     try:
-        data = build_deck(dataset, current, fmt=fmt, engine=engine)
+        data = build_deck(dataset, current, fmt=fmt, engine=engine, progress=progress)
     except ExportError as exc:
         return {"status": html.P(str(exc), className="error")}
     except Exception:

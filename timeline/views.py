@@ -7,17 +7,19 @@ view state to everything the page shows for it. Nothing here knows about Dash.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from timeline.access import describe_view
 from timeline.chart import FigureStyle, Lane, build_timeline_figure, padded_range, theme_lanes
-from timeline.contract import APP_CHART_HEIGHT, APP_CHART_WIDTH, META
+from timeline.contract import APP_CHART_HEIGHT, APP_CHART_WIDTH, CSV_DOWNLOAD_PATH, META
 from timeline.data import Dataset
 from timeline.dates import describe_span
-from timeline.export import ExportEngine, ImageSpec, events_to_csv
+from timeline.export import ExportEngine, ImageSpec, events_csv_chunks
 from timeline.filters import (
     EventFilter,
     ViewState,
@@ -49,6 +51,7 @@ class View:
     description: str  # what an export is subtitled unless the presenter types a subtitle
     file_name: str  # an export's file name, without its extension
     notes: tuple[str, ...]  # what was dropped from the link, and why
+    csv_href: str | None  # the CSV download, relative to the page; None when no theme is ticked
     summary: str = ""  # the chart in words, its text alternative (access.describe_view)
 
 
@@ -82,6 +85,7 @@ def build_view(dataset: Dataset, state: ViewState, style: FigureStyle = APP_STYL
         file_name=filter_slug(dataset, flt),
         notes=state.notes,
         summary=describe_view(events, themes=len(lanes)),
+        csv_href=None if state.no_themes else CSV_DOWNLOAD_PATH + filter_to_query(ViewState(flt)),
     )
 
 
@@ -255,6 +259,7 @@ def export_view(
     return engine.render(fig, spec), f"{filter_slug(dataset, flt)}.{spec.format}"
 
 
-def export_view_csv(dataset: Dataset, flt: EventFilter) -> tuple[str, str]:
-    """The filtered events in the dataset's CSV format, and a file name for them."""
-    return events_to_csv(filter_events(dataset, flt)), f"{filter_slug(dataset, flt)}.csv"
+def export_view_csv(dataset: Dataset, flt: EventFilter) -> tuple[Iterator[str], str]:
+    """The filtered events in the dataset's CSV format, in pieces to stream, and a file name."""
+    rows = np.flatnonzero(filter_mask(dataset, flt))
+    return events_csv_chunks(dataset.events, rows), f"{filter_slug(dataset, flt)}.csv"

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html
 
 from timeline import callbacks as cb
-from timeline import ids, storymode
+from timeline import first_paint, guard, ids, jobs, page_load, storymode
 from timeline.contract import CONTRACT_ELEMENT, browser_contract
 from timeline.data import Dataset
+from timeline.downloads import register_csv_download
 from timeline.export import ExportEngine
 from timeline.filters import ViewState
+from timeline.jobs import ExportJobs
 from timeline.layout import build_layout, validation_layout
+from timeline.panels import DECK_LABEL, EXPORT_LABEL
 from timeline.stories import Story, load_stories
 from timeline.views import build_view
 
@@ -21,9 +24,14 @@ ASSETS = Path(__file__).parent / "assets"
 
 
 def create_app(
-    dataset: Dataset, engine: ExportEngine | None = None, stories: list[Story] | None = None
+    dataset: Dataset,
+    engine: ExportEngine | None = None,
+    stories: list[Story] | None = None,
+    export_jobs: ExportJobs | None = None,
 ) -> Dash:
-    """A Dash app showing ``dataset``; image exports go through ``engine`` (made if None).
+    """A Dash app showing ``dataset``; image exports and decks run as background jobs on
+    ``export_jobs`` (by default as the environment says, ``timeline.jobs``), drawn by
+    ``engine`` (made if None) in the process that runs them.
 
     ``stories``: what the Stories control offers; by default the dataset's own, read once here
     (a broken story file stops the app with the file's problems, as ``timeline story`` does).
@@ -40,15 +48,24 @@ def create_app(
     # The default view is drawn now and sent with the page, so opening the app needs no
     # round trip before the chart appears.
     app.layout = build_layout(dataset, build_view(dataset, ViewState()), stories)
-    app.validation_layout = validation_layout(app.layout)
-    engine = engine or ExportEngine()
-    register_clientside(app)
     by_slug = {story.slug: story for story in stories}
+    export_jobs = export_jobs or ExportJobs(engine=engine)
+    # Jobs run in other processes: the page names the data they work on.
+    token = export_jobs.register(dataset, by_slug)
+    app.layout.children.append(dcc.Store(id=ids.EXPORT_APP, data=token))
+    app.validation_layout = validation_layout(app.layout)
+    # The page arrives with its chart drawn as a picture, until the live chart replaces it.
+    first_paint.install(app, dataset, export_jobs.local_engine() or engine or ExportEngine())
+    page_load.install(app)
+    register_clientside(app)
     register_url_sync(app, dataset, by_slug)
-    register_stories(app, dataset, by_slug, engine)
+    register_stories(app, dataset, by_slug)
     register_view(app, dataset)
     register_selection(app, dataset)
-    register_export(app, dataset, engine)
+    register_export(app, dataset, export_jobs)
+    register_deck(app, export_jobs)
+    register_csv_download(app, dataset)
+    guard.install(app)
     return app
 
 
@@ -118,9 +135,7 @@ def register_url_sync(app: Dash, dataset: Dataset, stories: dict[str, Story]) ->
         return cb.complete(outputs, result)
 
 
-def register_stories(
-    app: Dash, dataset: Dataset, stories: dict[str, Story], engine: ExportEngine
-) -> None:
+def register_stories(app: Dash, dataset: Dataset, stories: dict[str, Story]) -> None:
     """Story mode: the buttons and keys change the address; sync_url shows the step."""
     moves = [ids.STORY_PREV, ids.STORY_NEXT, ids.STORY_LEAVE, ids.STORY_RESUME]
     # A dataset without stories has no picker (and no Play button) in the page.
@@ -147,14 +162,6 @@ def register_stories(
     @app.callback(output=panel, inputs={"story": Input(ids.STORY, "data")})
     def show_story(story):
         return cb.complete(panel, storymode.render_story(dataset, stories, story))
-
-    deck = storymode.deck_outputs()
-
-    @app.callback(output=deck, inputs=storymode.deck_inputs(), prevent_initial_call=True)
-    def download_deck(clicks, fmt, story):
-        return cb.complete(
-            deck, storymode.download_deck(dataset, engine, stories=stories, story=story, fmt=fmt)
-        )
 
     app.clientside_callback(
         ClientsideFunction("timeline", "storyMode"),
@@ -207,26 +214,69 @@ def register_selection(app: Dash, dataset: Dataset) -> None:
         return cb.toggle_pin(dataset, clicks, selected, pins)
 
 
-def register_export(app: Dash, dataset: Dataset, engine: ExportEngine) -> None:
+def background(export_jobs: ExportJobs, button: str, cancel: str, label: str) -> dict:
+    """A background job's settings: its words on ``button`` while it runs, ``cancel`` shown."""
+    return {
+        "background": True,
+        "manager": export_jobs.manager,
+        "interval": jobs.POLL_MS,
+        "progress": Output(button, "children"),
+        "progress_default": label,
+        "running": [
+            (Output(button, "disabled"), True, False),
+            (Output(cancel, "hidden"), False, True),
+        ],
+        "cancel": [Input(cancel, "n_clicks")],
+    }
+
+
+def register_export(app: Dash, dataset: Dataset, export_jobs: ExportJobs) -> None:
     image_outputs = cb.download_outputs()
-    csv_outputs = cb.download_outputs(allow_duplicate=True)
 
     @app.callback(
         output=image_outputs,
-        inputs={
-            "clicks": Input(ids.EXPORT_BUTTON, "n_clicks"),
-            "options": cb.export_options(),
-            "controls": cb.view_controls(State),
-        },
+        inputs=export_inputs(),
         prevent_initial_call=True,
+        **background(export_jobs, ids.EXPORT_BUTTON, ids.EXPORT_CANCEL, EXPORT_LABEL),
     )
-    def export_image(clicks, options, controls):
-        return cb.complete(image_outputs, cb.export_image(dataset, engine, options, controls))
+    def export_image(set_progress, clicks, token, options, controls):
+        result = jobs.run_export(set_progress, token=token, options=options, controls=controls)
+        return cb.complete(image_outputs, result)
+
+    register_cancelled(app, ids.EXPORT_CANCEL, ids.EXPORT_STATUS)
+
+
+def export_inputs() -> dict:
+    """What "Export image" reads (``timeline.probe`` builds its requests from this too)."""
+    return {
+        "clicks": Input(ids.EXPORT_BUTTON, "n_clicks"),
+        "token": State(ids.EXPORT_APP, "data"),
+        "options": cb.export_options(),
+        "controls": cb.view_controls(State),
+    }
+
+
+def register_deck(app: Dash, export_jobs: ExportJobs) -> None:
+    deck = storymode.deck_outputs()
 
     @app.callback(
-        output=csv_outputs,
-        inputs={"clicks": Input(ids.EXPORT_CSV, "n_clicks"), "controls": cb.view_controls(State)},
+        output=deck,
+        inputs={**storymode.deck_inputs(), "token": State(ids.EXPORT_APP, "data")},
+        prevent_initial_call=True,
+        **background(export_jobs, ids.STORY_DECK_BUTTON, ids.STORY_DECK_CANCEL, DECK_LABEL),
+    )
+    def download_deck(set_progress, clicks, fmt, story, token):
+        return cb.complete(deck, jobs.run_deck(set_progress, token=token, story=story, fmt=fmt))
+
+    register_cancelled(app, ids.STORY_DECK_CANCEL, ids.STORY_DECK_STATUS)
+
+
+def register_cancelled(app: Dash, cancel: str, status: str) -> None:
+    # Dash stops the job; this says so where the result would have been.
+    @app.callback(
+        Output(status, "children", allow_duplicate=True),
+        Input(cancel, "n_clicks"),
         prevent_initial_call=True,
     )
-    def export_csv(clicks, controls):
-        return cb.complete(csv_outputs, cb.export_csv(dataset, controls))
+    def cancelled(clicks):
+        return html.P("Cancelled: nothing was saved.")

@@ -37,6 +37,24 @@ function whenChart(test, timeout) {
 
 let listRows = [];
 
+// Scripts the page leaves out of its first load (timeline/page_load.py), fetched when needed.
+const DEFERRED = JSON.parse(
+    (document.getElementById('timeline-deferred') || {}).textContent || '{}');
+const loaded = {};
+function loadDeferred(name) {
+    if (!DEFERRED[name]) {
+        return Promise.resolve();
+    }
+    loaded[name] = loaded[name] || new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = DEFERRED[name];
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+    });
+    return loaded[name];
+}
+
 // Replays the chart box's arrival animation (style.css) for a story step's new view.
 function arrive() {
     const box = document.getElementById(IDS.CHART);
@@ -82,7 +100,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 window.dash_clientside.set_props(IDS.GRID, {rowData: listRows});
                 return window.dash_clientside.no_update;
             }
-            return whenChart(() => true, 4000).then(() => {
+            return whenChart(() => true, 4000).then(() => loadDeferred('grid')).then(() => {
                 return Object.assign({}, spec, {
                     props: Object.assign({}, spec.props, {rowData: listRows}),
                 });

@@ -28,9 +28,7 @@ from timeline.chart.lanes import (
 )
 from timeline.chart.style import DARK, LIGHT, PALETTE, SIZES, SLIDE_FONTS, TONE, contrast
 from timeline.chart.swing import add_swing, swing_curve
-
-CALLOUT_MODES = ("auto", "pinned", "none")
-STYLES = ("light", "dark")
+from timeline.choices import CALLOUT_MODES, STYLES  # plain constants the CLI lists at once
 
 __all__ = [
     "CALLOUT_MODES",

@@ -33,6 +33,7 @@ from timeline.data.problems import DataError, Problem
 from timeline.data.read import DEFAULT_MAX_BYTES, max_bytes, read_frame
 from timeline.data.rules import quote_date_problems, row_problems
 from timeline.data.schema import schema_problems
+from timeline.data.timelinejs import read_timelinejs, timelinejs_format
 
 __all__ = [
     "CALLOUT_MAX",
@@ -47,6 +48,7 @@ __all__ = [
     "Dataset",
     "DatasetInfo",
     "Problem",
+    "check_events",
     "load_dataset",
     "load_events",
     "load_info",
@@ -59,12 +61,16 @@ __all__ = [
 def load_dataset(path: str | os.PathLike, info_path: str | os.PathLike | None = None) -> Dataset:
     """Load ``path`` and the metadata beside it (``events.toml`` for ``events.csv``).
 
+    ``path`` may also be a TimelineJS file (``.json``, or its sheet as ``.csv`` or ``.xlsx``),
+    read as it is: the one place where the file's format is decided.
     Raises DataError listing every problem when the file cannot be used as it is.
     """
     path = Path(path)
+    if timelinejs_format(path):
+        return _load_timelinejs(path)
     info_path = Path(info_path) if info_path else path.with_suffix(".toml")
     info = load_info(info_path, default_title=path.stem)
-    events = load_events(path, theme_labels=info.theme_labels)
+    events = load_events(path, theme_labels=info.theme_labels, tone_required=info.tone_coded)
     problems = quote_date_problems(str(path), events, info, info_path)
     if problems:
         raise DataError(problems)
@@ -72,18 +78,44 @@ def load_dataset(path: str | os.PathLike, info_path: str | os.PathLike | None = 
     return Dataset(events=events, info=info, themes=themes, path=str(path))
 
 
+def _load_timelinejs(path: Path) -> Dataset:
+    frame, info, located = read_timelinejs(path)
+    try:
+        events = check_events(str(path), frame, [], info.theme_labels, tone_required=False)
+        problems = quote_date_problems(str(path), events, info, path)
+    except DataError as exc:
+        problems = exc.problems
+    if problems:
+        raise located(problems)
+    return Dataset(events=events, info=info, themes=tuple(info.theme_labels), path=str(path))
+
+
 def load_events(
-    path: str | os.PathLike, theme_labels: dict[str, str] | None = None
+    path: str | os.PathLike,
+    theme_labels: dict[str, str] | None = None,
+    *,
+    tone_required: bool = True,
 ) -> pd.DataFrame:
     """Read an events CSV into a typed, validated DataFrame (one row per CSV record)."""
-    name = str(path)
     frame, problems = read_frame(Path(path))
+    return check_events(str(path), frame, problems, theme_labels, tone_required=tone_required)
+
+
+def check_events(
+    name: str,
+    frame: pd.DataFrame,
+    problems: list[Problem],
+    theme_labels: dict[str, str] | None = None,
+    *,
+    tone_required: bool = True,
+) -> pd.DataFrame:
+    """Check a frame of text columns (plus ``line``) and type it; DataError on any problem."""
     given = [c for c in COLUMNS if c in frame.columns]
     frame = frame.reindex(columns=[*COLUMNS, "line"], fill_value="")
     for column in given:
         frame[column] = frame[column].str.strip()
     problems += schema_problems(name, frame, theme_labels or {}, given)
-    problems += row_problems(name, frame)
+    problems += row_problems(name, frame, tone_required=tone_required)
     typed, date_problems = type_columns(name, frame)
     problems += date_problems
     if problems:

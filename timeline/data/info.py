@@ -7,7 +7,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from timeline.data.fields import SLUG, slugify
+from timeline.data.fields import slugify
+from timeline.data.info_schema import info_problems
 from timeline.data.problems import DataError, Problem
 
 
@@ -22,6 +23,9 @@ class DatasetInfo:
     source: dict = field(default_factory=dict)
     cited: dict = field(default_factory=dict)
     theme_labels: dict[str, str] = field(default_factory=dict)
+    # False for data that codes no tone (a TimelineJS file, or one converted from it): its
+    # events may leave tone empty, and have no dot on the swing strip.
+    tone_coded: bool = True
 
     @property
     def attribution(self) -> str:
@@ -47,10 +51,11 @@ def load_info(path: Path, default_title: str = "Timeline") -> DatasetInfo:
         title = default_title.replace("_", " ").replace("-", " ").strip().capitalize()
         return DatasetInfo(title=title or "Timeline", slug=slugify(default_title) or "timeline")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DataError([Problem(str(path), None, None, None, f"not valid TOML: {exc}")]) from None
-    problems = _check_tables(str(path), raw)
+    problems = info_problems(str(path), text, raw)
     if problems:
         raise DataError(problems)
     dataset = raw.get("dataset", {})
@@ -62,20 +67,5 @@ def load_info(path: Path, default_title: str = "Timeline") -> DatasetInfo:
         source=dict(raw.get("source", {})),
         cited=dict(raw.get("cited", {})),
         theme_labels={str(k): str(v) for k, v in raw.get("themes", {}).items()},
+        tone_coded=dataset.get("tone_coded", True) is not False,
     )
-
-
-def _check_tables(name: str, raw: dict) -> list[Problem]:
-    """Each section is a [table], and the declared themes are slugs."""
-    problems = [
-        Problem(name, None, key, None, "expected a [table]")
-        for key in ("dataset", "source", "cited", "themes")
-        if not isinstance(raw.get(key, {}), dict)
-    ]
-    themes = raw.get("themes", {})
-    bad_themes = [t for t in themes if not re.match(SLUG, t)] if isinstance(themes, dict) else []
-    problems += [
-        Problem(name, None, "themes", t, "theme names are lowercase slugs like india-kashmir")
-        for t in bad_themes
-    ]
-    return problems

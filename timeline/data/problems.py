@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _MAX_SHOWN = 50
 
@@ -16,9 +16,12 @@ class Problem:
     column: str | None
     value: str | None
     expected: str
+    # Where in a file without useful line numbers (``events[3]`` in a JSON), or the row's title.
+    place: str = field(default="", kw_only=True)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        where += f" ({self.place})" if self.place else ""
         what = f"column '{self.column}'" if self.column else ""
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."

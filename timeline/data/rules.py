@@ -13,8 +13,11 @@ from timeline.data.info import DatasetInfo
 from timeline.data.problems import Problem
 
 
-def row_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
-    """What a row needs given its other cells: an event's summary, themes and tone, and so on."""
+def row_problems(name: str, frame: pd.DataFrame, *, tone_required: bool = True) -> list[Problem]:
+    """What a row needs given its other cells: an event's summary, themes and tone, and so on.
+
+    ``tone_required`` is False for data that codes no tone (``DatasetInfo.tone_coded``).
+    """
     problems = []
     events = frame["kind"].ne("era")
     for column in ("summary", "themes"):
@@ -23,7 +26,7 @@ def row_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
             Problem(name, int(line), column, None, "required for events (kind 'event')")
             for line in frame.loc[missing, "line"]
         ]
-    missing = events & frame["tone"].eq("") & frame["cameo"].eq("")
+    missing = events & frame["tone"].eq("") & frame["cameo"].eq("") & tone_required
     problems += [
         Problem(name, int(line), "tone", None, "required for events without a 'cameo' code")
         for line in frame.loc[missing, "line"]

@@ -1,12 +1,18 @@
-"""The per-column checks of an events table, as a pandera schema, and its failures as Problems."""
+"""The per-column checks of an events table, and the cells that fail them as Problems.
+
+Each check is one whole-column pandas operation returning a boolean mask. These used to be a
+pandera schema; pandera cost about a second of imports on every start of the command line and
+the app, and the checks here are all it did for us (no dtypes: every column is text).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
-import pandera.pandas as pa
 
 from timeline.cameo import cameo_codes
 from timeline.data.fields import CALLOUT_MAX, KINDS, LABEL_MAX, SLUG, TITLE_MAX, numbers
@@ -17,89 +23,95 @@ _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 # \u escape) to Python's re one cell at a time, where pyarrow's RE2 runs the whole column at once.
 _WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _FREE_TEXT = ("summary", "commentary", "cited", "cited_from", "date_note", "end", "tone_note")
+DUPLICATE_ID = "duplicate id; each id must be unique"
 
-NONEMPTY = pa.Check(lambda s: s.ne(""), error="a value is required")
-NO_CONTROL = pa.Check(
-    lambda s: ~s.str.contains(_CONTROL, regex=True), error="no control characters (NUL etc.)"
+
+@dataclass(frozen=True)
+class Check:
+    """``accepts(column)`` is True for each good cell; ``error`` says what was expected."""
+
+    accepts: Callable[[pd.Series], pd.Series]
+    error: str
+
+
+NONEMPTY = Check(lambda s: s.ne(""), "a value is required")
+NO_CONTROL = Check(
+    lambda s: ~s.str.contains(_CONTROL, regex=True), "no control characters (NUL etc.)"
 )
 
 
 def schema_problems(
     name: str, frame: pd.DataFrame, theme_labels: dict[str, str], given: list[str]
 ) -> list[Problem]:
-    """Every cell of ``frame`` that fails its column's check, as a Problem on its line."""
+    """Every cell of ``frame`` that fails its column's check, as a Problem on its line.
+
+    Problems come column by column (an id's duplicates first), check by check, in row order.
+    """
     # A column the file leaves out is all "", which every check accepts: checking it costs
     # time on every load and can find nothing.
-    schema = _schema_for(tuple(theme_labels), tuple(given))
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        return [_problem(name, frame, case) for case in exc.failure_cases.itertuples(index=False)]
-    return []
+    problems = []
+    for column, checks in _checks_for(tuple(theme_labels)).items():
+        if column not in given:
+            continue
+        values = frame[column]
+        if column == "id":
+            problems += _problems(name, frame, column, values.duplicated(keep=False), DUPLICATE_ID)
+        for check in checks:
+            failed = ~check.accepts(values).fillna(False).astype(bool)
+            problems += _problems(name, frame, column, failed, check.error)
+    return problems
 
 
-def _problem(name: str, frame: pd.DataFrame, case) -> Problem:
-    """One row of pandera's failure cases, located by the CSV line of its row."""
-    if case.index is None or pd.isna(case.index):
-        return Problem(name, None, case.column, None, str(case.check))
-    expected = str(case.check)
-    if expected == "field_uniqueness":
-        expected = "duplicate id; each id must be unique"
-    line = int(frame.at[int(case.index), "line"])
-    return Problem(name, line, case.column, str(case.failure_case) or None, expected)
+def _problems(name: str, frame: pd.DataFrame, column: str, failed: pd.Series, error: str):
+    mask = failed.to_numpy()
+    if not mask.any():  # the usual case; selecting no rows would still cost a millisecond
+        return []
+    rows = frame.loc[mask, ["line", column]]
+    return [
+        Problem(name, int(line), column, str(value) or None, error)
+        for line, value in rows.itertuples(index=False)
+    ]
 
 
 @lru_cache(maxsize=32)
-def _schema_for(themes: tuple[str, ...], given: tuple[str, ...]) -> pa.DataFrameSchema:
-    """The schema for these declared themes and these columns of the file, built once."""
-    schema = _schema(themes)
-    return schema.remove_columns([c for c in schema.columns if c not in given])
-
-
-def _schema(themes: tuple[str, ...]) -> pa.DataFrameSchema:
-    columns = {
-        "id": _text(NONEMPTY, _id_check(), unique=True),
-        "kind": _text(_blank_or(lambda s: s.isin(KINDS), "'event' or 'era' (or empty for event)")),
-        "start": _text(NONEMPTY),
-        "title": _text(NONEMPTY, _length_check(TITLE_MAX), NO_CONTROL),
-        "label": _text(_length_check(LABEL_MAX, "a short name for the chart"), NO_CONTROL),
-        "themes": _text(_themes_check(themes)),
-        "cameo": _text(_cameo_check()),
-        "tone": _text(_blank_or(_number_in(-10, 10), "a number from -10 to 10")),
-        "callout": _text(_length_check(CALLOUT_MAX, "the chart shows it whole"), NO_CONTROL),
-        "importance": _text(_blank_or(lambda s: s.isin(("1", "2", "3")), "1, 2 or 3")),
-        "source": _text(NONEMPTY, NO_CONTROL),
-        "url": _text(_url_check()),
+def _checks_for(themes: tuple[str, ...]) -> dict[str, tuple[Check, ...]]:
+    """Each column's checks for these declared themes, built once."""
+    checks = {
+        "id": (NONEMPTY, _id_check()),
+        "kind": (_blank_or(lambda s: s.isin(KINDS), "'event' or 'era' (or empty for event)"),),
+        "start": (NONEMPTY,),
+        "title": (NONEMPTY, _length_check(TITLE_MAX), NO_CONTROL),
+        "label": (_length_check(LABEL_MAX, "a short name for the chart"), NO_CONTROL),
+        "themes": (_themes_check(themes),),
+        "cameo": (_cameo_check(),),
+        "tone": (_blank_or(_number_in(-10, 10), "a number from -10 to 10"),),
+        "callout": (_length_check(CALLOUT_MAX, "the chart shows it whole"), NO_CONTROL),
+        "importance": (_blank_or(lambda s: s.isin(("1", "2", "3")), "1, 2 or 3"),),
+        "source": (NONEMPTY, NO_CONTROL),
+        "url": (_url_check(),),
     }
-    columns.update({column: _text(NO_CONTROL) for column in _FREE_TEXT})
-    return pa.DataFrameSchema(columns, strict=False)
+    checks.update({column: (NO_CONTROL,) for column in _FREE_TEXT})
+    return checks
 
 
-def _text(*checks: pa.Check, unique: bool = False) -> pa.Column:
-    # Every column is read as text, so pandera's per-column dtype check would only cost time.
-    return pa.Column(None, list(checks), unique=unique, report_duplicates="all")
-
-
-def _blank_or(predicate, expected: str) -> pa.Check:
-    return pa.Check(lambda s: s.eq("") | predicate(s), error=expected)
+def _blank_or(predicate, expected: str) -> Check:
+    return Check(lambda s: s.eq("") | predicate(s), expected)
 
 
 def _number_in(lo: float, hi: float):
     return lambda s: numbers(s).between(lo, hi)
 
 
-def _id_check() -> pa.Check:
-    return pa.Check(
-        lambda s: s.eq("") | s.str.match(SLUG), error="lowercase letters, digits and '-'"
-    )
+def _id_check() -> Check:
+    return Check(lambda s: s.eq("") | s.str.match(SLUG), "lowercase letters, digits and '-'")
 
 
-def _length_check(limit: int, why: str = "") -> pa.Check:
+def _length_check(limit: int, why: str = "") -> Check:
     expected = f"at most {limit} characters" + (f" ({why})" if why else "")
-    return pa.Check(lambda s: s.str.len() <= limit, error=expected)
+    return Check(lambda s: s.str.len() <= limit, expected)
 
 
-def _themes_check(themes: tuple[str, ...]) -> pa.Check:
+def _themes_check(themes: tuple[str, ...]) -> Check:
     """One full match per cell: a ';'-separated list of known themes (or of slugs, when the
     dataset declares none), so no cell is split in Python just to be checked."""
     if themes:
@@ -109,10 +121,10 @@ def _themes_check(themes: tuple[str, ...]) -> pa.Check:
         tag = SLUG.strip("^$")
         expected = "themes separated by ';', each a slug like india-kashmir"
     theme_list = rf"{tag}(?:[{_WHITESPACE}]*;[{_WHITESPACE}]*{tag})*"
-    return pa.Check(lambda s: s.eq("") | s.str.fullmatch(theme_list), error=expected)
+    return Check(lambda s: s.eq("") | s.str.fullmatch(theme_list), expected)
 
 
-def _cameo_check() -> pa.Check:
+def _cameo_check() -> Check:
     return _blank_or(
         lambda s: s.isin(tuple(cameo_codes())),
         "a CAMEO event code from timeline/cameo.csv, as text with its leading zero "
@@ -120,7 +132,7 @@ def _cameo_check() -> pa.Check:
     )
 
 
-def _url_check() -> pa.Check:
+def _url_check() -> Check:
     return _blank_or(
         lambda s: s.str.fullmatch(rf"https?://[^{_WHITESPACE}<>\"']+"),
         "an http:// or https:// link",

@@ -1,0 +1,395 @@
+"""TimelineJS sheets (CSV, XLSX) and JSON read as they are; TimelineJS JSON written; the round trip.
+
+The files in tests/timelinejs/ were written for these tests (see its README).
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA
+
+from timeline.cli import cli
+from timeline.convert import to_timelinejs
+from timeline.data import DataError, load_dataset
+from timeline.data.html_text import html_to_text
+from timeline.data.timelinejs import NO_SOURCE
+
+FILES = Path(__file__).resolve().parent / "timelinejs"
+
+
+def by_title(dataset):
+    return dataset.events.set_index("title")
+
+
+def test_a_sheet_csv_is_read_by_its_header():
+    ds = load_dataset(FILES / "sheet.csv")
+    assert ds.info.title == "Pakistan–US relations: four events"
+    assert ds.info.subtitle == "Copied from the shipped data."
+    assert ds.themes == ("china", "economy-aid", "security")
+    assert ds.theme_label("economy-aid") == "Economy & aid"  # slugified, label kept
+    ev = by_title(ds)
+    trip = ev.loc["Kissinger’s secret trip to Beijing via Pakistan"]
+    assert (trip.start_text, trip.end_text, trip.precision) == ("1971-07-09", "1971-07-11", "day")
+    assert trip.themes == ("china",)
+    assert trip.url == "https://history.state.gov/historicaldocuments/frus1969-76v17/d135"
+    assert trip.source.startswith("Office of the Historian, FRUS 1969–76")
+    # HTML paragraphs stay paragraphs; the markup is gone.
+    assert trip.summary.endswith(
+        "returned on 11 July;\n\non 15 July Nixon announced he would visit China."
+    )
+    aid = ev.loc["US cuts off aid under the Symington Amendment"]
+    assert (aid.start_text, aid.precision) == ("1979-04", "month")
+    # The credit's link: its URL kept after its words, and the source's link.
+    assert "via Pak Military Monitor (https://thepakmilitarymonitor.com/" in aid.source
+    assert aid.url == "https://thepakmilitarymonitor.com/the-united-states-and-pakistan/"
+    raid = ev.loc["US raid in Abbottabad kills Osama bin Laden"]
+    assert raid.date_note == "1 May in Washington"
+    paper = ev.loc["Votel and Nagata publish “The Future of US Cooperation with Pakistan”"]
+    assert (paper.start_text, paper.precision, paper.source) == ("2021", "year", NO_SOURCE)
+    era = ev.loc["Partnership in the Soviet–Afghan war"]
+    assert (era.kind, era.start_text, era.end_text) == ("era", "1979-12-24", "1989-02-15")
+    assert ds.events["tone"].isna().all()  # TimelineJS codes no tone, and none is made up
+
+
+def test_an_xlsx_sheet_reads_like_its_csv(tmp_path):
+    import csv
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    with open(FILES / "sheet.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            # Numbers as a spreadsheet holds them: 1971.0 must read as 1971.
+            sheet.append([float(c) if c.lstrip("-").isdigit() else (c or None) for c in row])
+    book.save(tmp_path / "sheet.xlsx")
+    from_xlsx = load_dataset(tmp_path / "sheet.xlsx")
+    from_csv = load_dataset(FILES / "sheet.csv")
+    columns = ["id", "kind", "start_text", "end_text", "title", "summary", "themes", "source"]
+    assert from_xlsx.events[columns].equals(from_csv.events[columns])
+    assert from_xlsx.info.title == from_csv.info.title
+
+
+def test_json_with_eras_and_title():
+    ds = load_dataset(FILES / "eras.json")
+    assert ds.info.title == "Pakistan & the US: two eras"
+    ev = by_title(ds)
+    assert ev.loc["Pakistan a founding member of SEATO (Manila Pact)", "id"] == "1954-seato"
+    eras = ds.events[ds.events["kind"].eq("era")]
+    assert eras["title"].tolist() == [
+        "Partnership in the Soviet–Afghan war",
+        "“War on terror” partnership",
+    ]
+    assert eras["start_text"].tolist() == ["1979-12-24", "2001-09"]
+    assert ev.loc["US–Taliban agreement signed in Doha", "themes"] == ("events",)  # no group
+    assert ds.theme_label("events") == "Events"
+    salala = ev.loc["Salala: NATO air attack kills Pakistani soldiers at border posts"]
+    assert salala.date_note == "26 November 2011, around 2 a.m."
+
+
+def test_rows_without_a_source_are_shown_so_and_validate_warns():
+    result = CliRunner().invoke(cli, ["validate", str(FILES / "eras.json")])
+    assert result.exit_code == 0, result.output
+    assert "OK — 3 events, 2 eras" in result.stdout
+    assert f"3 rows have no source (shown as “{NO_SOURCE}”)" in result.stderr
+
+
+def test_html_and_hostile_markup_become_plain_text():
+    ds = load_dataset(FILES / "hostile.json")
+    evil = ds.events.set_index("id").loc["evil-1"]
+    assert evil.title == "Bold <script>window.__pwned = 1</script>"  # escaped text, kept as text
+    assert evil.summary == (
+        "First paragraph.\n\nSee the js link, the web link (https://example.org/a?b=c&d=e)"
+        " and the data link.\n\nLast & final."
+    )
+    assert evil.url == ""  # a javascript: Media is no link
+    assert evil.source == "Evil credit"
+    assert evil.date_note == "2 May"
+    assert ds.info.title == "Hostile markup"
+    assert ds.theme_label("security") == "Security"
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("a<br>b<br/>c", "a\nb\nc"),
+        ("<ul><li>one</li><li>two</li></ul>", "one\n\ntwo"),
+        ('<a href="https://x.org">https://x.org</a>', "https://x.org"),
+        ('<a href=" JavaScript:alert(1)">x</a>', "x"),
+        ('<a href="https://x.org/a b">x</a>', "x"),  # not a usable link
+        ("<svg><script>alert(1)</script><text>t</text></svg>after", "after"),
+        ("&lt;b&gt; &amp;amp; &#x41;", "<b> &amp; A"),
+        ("<p>unclosed <b>bold", "unclosed bold"),
+    ],
+)
+def test_html_to_text(html, text):
+    assert html_to_text(html) == text
+
+
+def test_years_before_1_or_past_pandas_timestamps_name_the_row(tmp_path):
+    result = CliRunner().invoke(cli, ["validate", str(FILES / "before_year_1.csv")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith("before_year_1.csv: 2 problems found")
+    assert "before_year_1.csv:3 (‘A year before 1’): column 'start': 'year -500'" in lines[1]
+    assert "before_year_1.csv:4 (‘An end past 9999’): column 'end': 'year 12000'" in lines[2]
+    assert "this timeline draws only years 1678–2261" in lines[1]
+    doc = json.loads((FILES / "eras.json").read_text(encoding="utf-8"))
+    doc["events"][1]["start_date"]["year"] = 1500
+    (tmp_path / "early.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path / "early.json")
+    assert str(caught.value.problems[0]).startswith(
+        f"{tmp_path / 'early.json'} (events[1], ‘Salala: NATO air attack kills Pakistani…’):"
+        " column 'start': 'year 1500 month 11 day 26'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("bad.json", b"{", "bad.json:1: not valid JSON"),
+        ("list.json", b"[1, 2]", 'expected a TimelineJS object: {"title": ..., "events": [...]}'),
+        ("slide.json", b'{"events": [3]}', "events[0]: expected an object"),
+        ("bad.xlsx", b"not a zip", "not a readable XLSX workbook"),
+        ("bad_year.csv", b"Year,Headline\n1971.5,x\n", "'year 1971.5' — Year must be a whole"),
+        ("empty.json", b"", "the file is empty"),
+    ],
+)
+def test_broken_files_give_a_message_not_a_traceback(tmp_path, name, content, expected):
+    (tmp_path / name).write_bytes(content)
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / name)])
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    import timeline.data.timelinejs as timelinejs
+
+    path = tmp_path / "big.json"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024**2)  # 50 MB of zeros: not JSON, so parsing would say so
+    monkeypatch.setenv("TIMELINE_MAX_BYTES", str(10 * 1024**2))
+    monkeypatch.setattr(timelinejs, "_json_slides", lambda *a: pytest.fail("parsed"))
+    with pytest.raises(DataError) as caught:
+        load_dataset(path)
+    assert "file is 52,428,800 bytes; the limit is 10,485,760 bytes" in str(caught.value)
+
+
+def test_our_data_to_timelinejs_json_and_back_keeps_titles_dates_and_themes(tmp_path, dataset):
+    result = CliRunner().invoke(cli, ["convert", str(DATA), str(tmp_path / "t.json")])
+    assert result.exit_code == 0, result.output
+    back = load_dataset(tmp_path / "t.json")
+    columns = ["id", "kind", "start_text", "end_text", "title", "themes", "summary", "source"]
+    columns += ["tone", "commentary", "callout", "url", "date_note", "label", "cameo"]
+
+    def rows(ds):
+        return ds.events[columns].sort_values("id").reset_index(drop=True)
+
+    assert rows(back).equals(rows(dataset))
+    assert back.themes == dataset.themes
+    assert [back.theme_label(t) for t in back.themes] == [
+        dataset.theme_label(t) for t in dataset.themes
+    ]
+    assert (back.info.title, back.info.subtitle, back.info.slug) == (
+        dataset.info.title,
+        dataset.info.subtitle,
+        dataset.info.slug,
+    )
+    # And on to this project's CSV: the same again, and a file the loader takes.
+    result = CliRunner().invoke(cli, ["convert", str(tmp_path / "t.json"), str(tmp_path / "e.csv")])
+    assert result.exit_code == 0, result.output
+    assert "e.toml" in result.output
+    assert rows(load_dataset(tmp_path / "e.csv")).equals(rows(dataset))
+
+
+def test_timelinejs_alone_keeps_titles_dates_at_their_precision_and_the_first_theme(dataset):
+    """Without our own object on each slide, what TimelineJS itself holds still comes back."""
+    doc = to_timelinejs(dataset)
+    for slide in doc["events"] + doc["eras"]:
+        slide.pop("relations_timeline")
+    doc.pop("relations_timeline")
+    events = {s["unique_id"]: s for s in doc["events"]}
+    for row in dataset.events.itertuples():
+        if row.kind == "era" or row.precision == "decade":
+            continue
+        slide = events[row.id]
+        assert html_to_text(slide["text"]["headline"]) == row.title
+        parts = row.start_text.rstrip("~?").split("-")
+        assert [
+            str(slide["start_date"][k]).zfill(len(p))
+            for k, p in zip(("year", "month", "day"), parts, strict=False)
+        ] == parts
+        assert slide["group"] == dataset.theme_label(row.themes[0])
+    assert html_to_text(doc["title"]["text"]["headline"]) == dataset.info.title
+
+
+def test_exported_text_holds_summary_commentary_attributed_and_sources(dataset):
+    doc = to_timelinejs(dataset)
+    slide = next(s for s in doc["events"] if s["unique_id"] == "2011-salala-incident")
+    row = dataset.events.set_index("id").loc["2011-salala-incident"]
+    text = html_to_text(slide["text"]["text"])
+    assert text.startswith(row.summary)
+    assert f"What Saleem Qamar Butt says: “{row.commentary}”" in text
+    assert f"Sources: {row.source} (link ({row.url}))" in text
+    assert slide["display_date"] == "26 November 2011 (" + row.date_note + ")"
+
+
+def test_convert_refuses_unknown_outputs_and_its_own_input(tmp_path):
+    result = CliRunner().invoke(cli, ["convert", str(DATA), str(tmp_path / "out.txt")])
+    assert result.exit_code == 2
+    assert "cannot write '.txt' files; use .json (TimelineJS JSON)" in result.output
+    result = CliRunner().invoke(cli, ["convert", str(DATA), str(DATA)])
+    assert result.exit_code == 2
+    assert "is the input file" in result.output
+
+
+def test_convert_writes_nothing_when_the_input_is_broken(tmp_path):
+    target = tmp_path / "out.json"
+    result = CliRunner().invoke(cli, ["convert", str(FILES / "before_year_1.csv"), str(target)])
+    assert result.exit_code == 2
+    assert not target.exists()
+
+
+HOSTILE_TITLE = "Bold <script>window.__pwned = 1</script>"
+
+
+@pytest.mark.browser
+def test_hostile_timelinejs_is_text_in_the_page_and_the_exports(browser, engine, tmp_path):
+    from conftest import LiveServer
+    from page_names import S
+
+    from timeline.export import ImageSpec
+    from timeline.filters import EventFilter
+    from timeline.views import export_view
+    from timeline.webapp import create_app
+
+    hostile = load_dataset(FILES / "hostile.json")
+    server = LiveServer(create_app(hostile, engine))
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(server.url + "/?event=evil-1")
+        page.wait_for_selector(S("#$DETAIL .event-title"), timeout=30_000)
+        assert page.inner_text(S("#$DETAIL .event-title")) == HOSTILE_TITLE
+        # Paragraphs stay paragraphs; the one http(s) URL is the only link in them.
+        shown = page.locator(S("#$DETAIL h3 + p, #$DETAIL h3 + p ~ p")).all_inner_texts()
+        assert shown[:3] == [
+            "First paragraph.",
+            "See the js link, the web link (https://example.org/a?b=c&d=e) and the data link.",
+            "Last & final.",
+        ]
+        hrefs = page.eval_on_selector_all(S("#$DETAIL a[href]"), "as => as.map(a => a.href)")
+        assert hrefs == ["https://example.org/a?b=c&d=e"]
+        assert page.locator("iframe, img[src='x'], [onerror], [onmouseover]").count() == 0
+        page.wait_for_function(
+            S(
+                "() => document.querySelector('#$CHART .js-plotly-plot')?.layout?.meta"
+                "?.['$META_VIEW'] === location.search"
+            )
+        )
+        page.wait_for_selector(S("#$GRID .ag-row"), timeout=30_000)
+        assert HOSTILE_TITLE in page.inner_text(S("#$GRID"))
+        assert page.evaluate("window.__pwned") is None
+        assert dialogs == []
+        # The interactive HTML export, opened on its own.
+        data, name = export_view(hostile, EventFilter(), ImageSpec.build("html"), engine)
+        (tmp_path / name).write_bytes(data)
+        page.goto((tmp_path / name).as_uri())
+        page.wait_for_selector(".js-plotly-plot .scatterlayer .point", state="attached")
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator("iframe, img[src='x'], [onerror]").count() == 0
+    finally:
+        context.close()
+        server.stop()
+    svg, _ = export_view(hostile, EventFilter(), ImageSpec.build("svg"), engine)
+    assert b"<script>window" not in svg and b"<img" not in svg and b"javascript:" not in svg
+
+
+def _timelinejs_or_skip():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import timelinejs_check
+
+    try:
+        timelinejs_check.install(timelinejs_check.cache_dir(), offline=True)
+    except (OSError, Exception) as exc:  # no npm, or the package is not in npm's cache
+        pytest.skip(f"TimelineJS is not installed ({exc}); run scripts/timelinejs_check.py once")
+    return timelinejs_check
+
+
+@pytest.mark.browser
+def test_timelinejs_itself_draws_our_json_with_our_headlines(browser, dataset):
+    from timeline.convert import timelinejs_json
+
+    check = _timelinejs_or_skip()
+    folder = check.cache_dir()
+    found = check.render(browser, folder, timelinejs_json(dataset))
+    assert check.check(dataset, found) == []
+    assert found["eras"] == int(dataset.events["kind"].eq("era").sum())
+    # Hostile text, written by us into TimelineJS's HTML fields, stays text there too.
+    hostile = load_dataset(FILES / "hostile.json")
+    found = check.render(browser, folder, timelinejs_json(hostile))
+    assert check.check(hostile, found) == []
+    assert HOSTILE_TITLE in found["headlines"]
+    assert found["scripts"] == 0
+
+
+def test_a_converted_file_read_slide_by_slide_gives_the_same_table(tmp_path, dataset):
+    """Our own JSON is read a column at a time; a slide the quick way cannot take (one era
+    without our object) sends the whole file the careful way, with the same result."""
+    doc = to_timelinejs(dataset)
+    (tmp_path / "quick.json").write_text(json.dumps(doc), encoding="utf-8")
+    del doc["eras"][0]["relations_timeline"]["summary"]
+    doc["eras"][0]["relations_timeline"]["tone"] = 0  # a number, as a person might write it
+    (tmp_path / "careful.json").write_text(json.dumps(doc), encoding="utf-8")
+    quick = load_dataset(tmp_path / "quick.json").events
+    careful = load_dataset(tmp_path / "careful.json").events
+    era = careful["id"].eq(doc["eras"][0]["unique_id"])
+    assert careful.loc[era, "summary"].tolist() == [""]
+    assert careful.loc[era, "tone"].tolist() == [0.0]
+    same = ["id", "start_text", "end_text", "title", "themes", "source", "commentary"]
+    assert quick[same].equals(careful[same])
+
+
+def test_a_problem_in_a_converted_file_names_its_slide(tmp_path, dataset):
+    doc = to_timelinejs(dataset)
+    doc["events"][2]["relations_timeline"]["tone"] = "11"
+    (tmp_path / "t.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path / "t.json")
+    title = doc["events"][2]["text"]["headline"]
+    assert caught.value.problems[0].place.startswith(f"events[2], ‘{title[:20]}")
+    assert caught.value.problems[0].column == "tone"
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused(tmp_path, monkeypatch):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "big.xlsx", "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b" " * 2_000_000)
+    monkeypatch.setenv("TIMELINE_MAX_BYTES", "1000000")
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path / "big.xlsx")
+    assert "the workbook unpacks to 2,000,000 bytes; the limit is 1,000,000 bytes" in str(
+        caught.value
+    )
+
+
+def test_a_long_headline_is_shortened_at_a_word_and_kept_whole_in_the_summary(tmp_path):
+    headline = "Talks " + "and more talks " * 8 + "end"  # 129 characters
+    (tmp_path / "long.csv").write_text(
+        f"Year,Headline,Text,Group\n2001,{headline},What happened.,Talks\n", encoding="utf-8"
+    )
+    event = load_dataset(tmp_path / "long.csv").events.iloc[0]
+    assert len(event.title) <= 90 and event.title.endswith("…")
+    cut = event.title[:-1]
+    assert headline.startswith(cut) and headline[len(cut)] == " "  # at a word
+    assert event.summary == f"{headline}\n\nWhat happened."

@@ -1,0 +1,213 @@
+"""HTML (as TimelineJS allows in a headline or text) into plain text, with a real parser.
+
+libxml2's HTML parser (lxml, already installed for python-pptx) reads it, fast enough for
+10,000 slides; the standard library's ``html.parser`` takes over for text libxml2 refuses
+(NUL bytes, say). Both walk the same rules.
+
+Nothing of the markup survives: tags are dropped, entities become the characters they stand
+for, ``<script>``, ``<style>`` and the like lose their contents too, and block elements become
+paragraph breaks. A link keeps its URL, written after its words, only when it is http(s); any
+other link (``javascript:``, ``data:``) keeps its words and loses its target. What comes out is
+text, and every place that shows it treats it as text.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from lxml import etree
+
+# Elements whose contents are not text a reader sees.
+_DROPPED = frozenset(
+    {"script", "style", "template", "iframe", "object", "embed", "noscript", "svg", "math"}
+)
+# Elements that start a new paragraph.
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "tr",
+        "pre",
+        "figure",
+        "figcaption",
+        "hr",
+        "dl",
+        "dt",
+        "dd",
+    }
+)
+_PARAGRAPH = "\n\n"
+_LINE = "\n"
+
+
+def is_web_link(url: str) -> bool:
+    """True for an http(s) URL with a host and no whitespace or quotes: the only links shown."""
+    url = url.strip()
+    lowered = url.lower()
+    if not lowered.startswith(("http://", "https://")):
+        return False
+    host = url.split("://", 1)[1]
+    return bool(host) and not any(c.isspace() or c in "<>\"'`" for c in url)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text from an HTML fragment: paragraphs separated by a blank line.
+
+    >>> html_to_text('<p>Talks <b>begin</b>.</p><p>See <a href="https://x.org/a">this</a>.</p>')
+    'Talks begin.\\n\\nSee this (https://x.org/a).'
+    """
+    if "<" not in html and "&" not in html:
+        return _tidy(html)  # most cells are plain text: no parser needed
+    return _tidy("".join(_walk(html)[0]))
+
+
+def html_links(html: str) -> list[str]:
+    """The http(s) URLs the fragment links to, in order, each once."""
+    if "<" not in html:
+        return []
+    return list(dict.fromkeys(_walk(html)[1]))
+
+
+_LXML = etree.HTMLParser(
+    recover=True, no_network=True, remove_comments=True, remove_pis=True, default_doctype=False
+)
+
+
+def _walk(html: str) -> tuple[list[str], list[str]]:
+    """The text pieces and the http(s) links of ``html``."""
+    try:
+        root = etree.fromstring(html, _LXML)
+    except (ValueError, etree.LxmlError):
+        root = False  # libxml2 refuses it: the standard library's parser reads anything
+    if root is False:
+        parser = _TextParser()
+        parser.feed(html)
+        parser.close()
+        return parser.parts, parser.links
+    if root is None:
+        return [], []
+    return _lxml_text(root)
+
+
+def _lxml_text(root) -> tuple[list[str], list[str]]:
+    """The same rules as ``_Text``, marking up libxml2's tree for its own text serialiser."""
+    links, dropped = [], []
+    for element in root.iter():
+        tag = element.tag
+        if tag in _BLOCKS:
+            element.text = _PARAGRAPH + (element.text or "")
+            element.tail = _PARAGRAPH + (element.tail or "")
+        elif tag == "br":
+            element.tail = _LINE + (element.tail or "")
+        elif tag == "a":
+            href = (element.get("href") or "").strip()
+            if is_web_link(href) and next(element.iterancestors(*_DROPPED), None) is None:
+                links.append(href)
+                words = " ".join("".join(element.itertext()).split())
+                if words != href:
+                    element.tail = (f" ({href})" if words else href) + (element.tail or "")
+        elif tag in _DROPPED:
+            dropped.append(element)
+    for element in dropped:
+        tail, parent = element.tail, element.getparent()
+        if parent is None:
+            continue
+        # Its tail is the text after it: keep that, on the element before it or the parent.
+        previous = element.getprevious()
+        if tail and previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        elif tail:
+            parent.text = (parent.text or "") + tail
+        parent.remove(element)
+    return [etree.tostring(root, method="text", encoding="unicode", with_tail=False)], links
+
+
+def _tidy(text: str) -> str:
+    """Runs of spaces to one, at most one blank line between paragraphs, no edge whitespace."""
+    paragraphs = []
+    for block in text.split(_PARAGRAPH):
+        if _LINE in block:
+            lines = (" ".join(line.split()) for line in block.split(_LINE))
+            block = _LINE.join(filter(None, lines))
+        else:
+            block = " ".join(block.split())
+        if block:
+            paragraphs.append(block)
+    return _PARAGRAPH.join(paragraphs)
+
+
+class _Text:
+    """Text and links collected from a parser's start tags, end tags and data, in order."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._dropping: list[str] = []
+        self._hrefs: list[tuple[str, int]] = []  # open links: (href, where their words start)
+
+    def start(self, tag: str, href: str = "") -> None:
+        if self._dropping:
+            if tag == self._dropping[-1]:
+                self._dropping.append(tag)
+            return
+        if tag in _DROPPED:
+            self._dropping.append(tag)
+        elif tag in _BLOCKS:
+            self.parts.append(_PARAGRAPH)
+        elif tag == "br":
+            self.parts.append(_LINE)
+        elif tag == "a":
+            self._hrefs.append((href.strip(), len(self.parts)))
+
+    def end(self, tag: str) -> None:
+        if self._dropping:
+            if tag == self._dropping[-1]:
+                self._dropping.pop()
+            return
+        if tag in _BLOCKS:
+            self.parts.append(_PARAGRAPH)
+        elif tag == "a" and self._hrefs:
+            href, start = self._hrefs.pop()
+            if is_web_link(href):
+                self.links.append(href)
+                words = " ".join("".join(self.parts[start:]).split())
+                if words != href:
+                    self.parts.append(f" ({href})" if words else href)
+
+    def data(self, data: str) -> None:
+        if not self._dropping:
+            self.parts.append(data)
+
+
+class _TextParser(HTMLParser, _Text):
+    def __init__(self):
+        HTMLParser.__init__(self, convert_charrefs=True)
+        _Text.__init__(self)
+
+    def handle_starttag(self, tag, attrs):
+        self.start(tag, next((v for k, v in attrs if k == "href" and v), ""))
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in ("br", *_BLOCKS):  # <br/>; a self-closed <script/> or <a/> holds nothing
+            self.start(tag)
+            if tag != "br":
+                self.end(tag)
+
+    def handle_endtag(self, tag):
+        self.end(tag)
+
+    def handle_data(self, data):
+        self.data(data)
