@@ -30,7 +30,7 @@ ROLES = SimpleNamespace(
 )
 
 # The app's chart is laid out for exactly this size (callouts are placed in pixels).
-APP_CHART_WIDTH = 1000
+APP_CHART_WIDTH = 720  # the chart box beside the filters and details at 1366×768
 APP_CHART_HEIGHT = 600
 
 # The id of the JSON element the server puts in the page with ``browser_contract()``: the one
