@@ -236,7 +236,7 @@ def test_exported_text_holds_summary_commentary_attributed_and_sources(dataset):
     assert text.startswith(row.summary)
     assert f"What Saleem Qamar Butt says: “{row.commentary}”" in text
     assert f"Sources: {row.source} (link ({row.url}))" in text
-    assert slide["display_date"] == "26 November 2011 (" + row.date_note + ")"
+    assert slide["display_date"] == "26 November 2011; " + row.date_note  # as the app says it
 
 
 def test_convert_refuses_unknown_outputs_and_its_own_input(tmp_path):
