@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from timeline.data import load_dataset
-from timeline.export import ExportEngine
+from timeline.export import DRAWING, ExportEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "events.csv"
@@ -55,6 +55,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Watched:
+    """An engine whose drawings set ``drawing`` once they start."""
+
+    def __init__(self, engine):
+        self.engine, self.drawing = engine, threading.Event()
+
+    def render(self, fig, spec):
+        def status(words):
+            if words == DRAWING:
+                self.drawing.set()
+
+        return self.engine.render(fig, spec, status=status)
 
 
 class LiveServer:

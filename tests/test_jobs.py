@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import LiveServer, free_port
+from conftest import LiveServer, Watched, free_port
 from page_names import S
 from PIL import Image
 
@@ -173,25 +173,11 @@ def test_a_browser_that_died_while_idle_is_restarted_by_the_next_export(dataset,
     assert own_engine.browser_pids() != [pid]
 
 
-class _Watched:
-    """An engine whose drawings set ``drawing`` once they start."""
-
-    def __init__(self, engine):
-        self.engine, self.drawing = engine, threading.Event()
-
-    def render(self, fig, spec):
-        def status(words):
-            if words == DRAWING:
-                self.drawing.set()
-
-        return self.engine.render(fig, spec, status=status)
-
-
 def test_an_export_that_times_out_fails_alone(dataset, own_engine, monkeypatch):
     monkeypatch.setenv("TIMELINE_MAX_PIXELS", str(16_000**2))  # past the default budget
     export_view(dataset, EventFilter(), ImageSpec.build("svg"), own_engine)
     [pid] = own_engine.browser_pids()
-    watched, outcome = _Watched(own_engine), {}
+    watched, outcome = Watched(own_engine), {}
     huge = ImageSpec.build("png", width=8000, height=8000, scale=2)  # 16,000² pixels
 
     def export_huge():

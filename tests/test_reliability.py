@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from conftest import Watched
 from PIL import Image
 
 from timeline import ids
-from timeline.export import DRAWING, ExportEngine, ExportError, ImageSpec
+from timeline.export import ExportEngine, ExportError, ImageSpec
 from timeline.filters import EventFilter
 from timeline.probe import (
     app_token,
@@ -33,27 +34,13 @@ from timeline.views import export_view
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class _Watched:
-    """An engine whose drawings set ``drawing`` once they start."""
-
-    def __init__(self, engine):
-        self.engine, self.drawing = engine, threading.Event()
-
-    def render(self, fig, spec):
-        def status(words):
-            if words == DRAWING:
-                self.drawing.set()
-
-        return self.engine.render(fig, spec, status=status)
-
-
 def test_browser_killed_mid_export_fails_that_export_and_the_next_works(dataset):
     engine = ExportEngine()
     try:
         export_view(dataset, EventFilter(), ImageSpec.build("png"), engine)
         [pid] = engine.browser_pids()
         outcome = {}
-        watched = _Watched(engine)
+        watched = Watched(engine)
 
         def slow_export():
             try:
