@@ -162,15 +162,30 @@ def test_clicking_an_event_in_the_list_shows_its_commentary(page, live_app):
     assert "event=2011-salala-incident" in page.url
 
 
-def test_clicking_an_event_on_the_chart_shows_it(page, live_app, dataset):
-    _open(page, live_app, "?themes=nuclear")
+def _click_last_marker(page):
     # Plotly listens on its drag layer, so click where the marker is drawn, as a person would.
     box = page.locator(S("#$CHART .cartesianlayer .xy .scatterlayer .point")).last.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function("() => location.search.includes('event=')", timeout=10_000)
+
+
+def test_clicking_an_event_on_the_chart_shows_it(page, live_app, dataset):
+    _open(page, live_app, "?themes=nuclear")
+    _click_last_marker(page)
     event_id = re.search(r"event=([^&]+)", page.url).group(1)
     assert "nuclear" in _event(dataset, event_id)["themes"]
+    page.wait_for_selector(S("#$DETAIL .event-title"), timeout=10_000)
+    assert page.inner_text(S("#$DETAIL .event-title")) == _event(dataset, event_id)["title"]
+
+
+def test_a_click_on_the_chart_before_the_list_has_loaded_is_not_lost(page, live_app, dataset):
+    # The list's script is loaded after the chart; here it never arrives.
+    page.route("**/dash_ag_grid/**", lambda route: route.abort())
+    _open(page, live_app, "?themes=nuclear")
+    assert page.locator(S("#$GRID")).count() == 0
+    _click_last_marker(page)
+    event_id = re.search(r"event=([^&]+)", page.url).group(1)
     page.wait_for_selector(S("#$DETAIL .event-title"), timeout=10_000)
     assert page.inner_text(S("#$DETAIL .event-title")) == _event(dataset, event_id)["title"]
 

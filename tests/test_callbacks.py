@@ -135,10 +135,11 @@ def test_a_zoom_on_the_chart_is_recorded_as_dates(dataset):
 
 def test_selecting_from_the_chart_or_the_list(dataset):
     click = {"points": [{"customdata": SALALA}]}
-    assert cb.select_event(dataset, ids.CHART, click, None) == SALALA
-    assert cb.select_event(dataset, ids.GRID, None, [{"id": RAID}]) == RAID
-    assert cb.select_event(dataset, ids.CHART, {"points": []}, None) is no_update
-    assert cb.select_event(dataset, ids.GRID, None, [{"id": "<b>"}]) is no_update
+    assert cb.event_from_click(dataset, click) == SALALA
+    assert cb.event_from_rows(dataset, [{"id": RAID}]) == RAID
+    assert cb.event_from_click(dataset, {"points": []}) is no_update
+    assert cb.event_from_rows(dataset, []) is no_update
+    assert cb.event_from_rows(dataset, [{"id": "<b>"}]) is no_update
 
 
 def _svg(out) -> str:

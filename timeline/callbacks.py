@@ -224,12 +224,23 @@ def show_detail(dataset: Dataset, selected, pins) -> list:
     return detail_panel(dataset, selected, pins if isinstance(pins, list) else ())
 
 
-def select_event(dataset: Dataset, trigger, click, rows):
-    """The event a click on the chart or a row of the list chose, or no_update."""
+def event_from_click(dataset: Dataset, click):
+    """The event a click on the chart chose, or no_update."""
     try:
-        event_id = click["points"][0]["customdata"] if trigger == ids.CHART else rows[0]["id"]
+        return _known_event(dataset, click["points"][0]["customdata"])
     except (KeyError, IndexError, TypeError):
         return no_update
+
+
+def event_from_rows(dataset: Dataset, rows):
+    """The event the row chosen in the list names, or no_update."""
+    try:
+        return _known_event(dataset, rows[0]["id"])
+    except (KeyError, IndexError, TypeError):
+        return no_update
+
+
+def _known_event(dataset: Dataset, event_id):
     if not isinstance(event_id, str) or event_id not in dataset.event_ids:
         return no_update
     return event_id

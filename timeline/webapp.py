@@ -194,14 +194,23 @@ def register_selection(app: Dash, dataset: Dataset) -> None:
     def show_detail(selected, pins):
         return cb.show_detail(dataset, selected, pins)
 
+    # Two callbacks, not one with two inputs: the list is loaded after the chart, and Dash drops
+    # a click on the chart while a callback's other input is not in the page yet.
     @app.callback(
         Output(ids.SELECTED, "data", allow_duplicate=True),
         Input(ids.CHART, "clickData"),
+        prevent_initial_call=True,
+    )
+    def select_from_chart(click):
+        return cb.event_from_click(dataset, click)
+
+    @app.callback(
+        Output(ids.SELECTED, "data", allow_duplicate=True),
         Input(ids.GRID, "selectedRows"),
         prevent_initial_call=True,
     )
-    def select_event(click, rows):
-        return cb.select_event(dataset, ctx.triggered_id, click, rows)
+    def select_from_list(rows):
+        return cb.event_from_rows(dataset, rows)
 
     @app.callback(
         Output(ids.PINS, "data", allow_duplicate=True),
