@@ -8,6 +8,7 @@ from page_names import S
 
 from timeline.access import describe_view
 from timeline.callbacks import chart_style, render_view
+from timeline.data import load_dataset
 from timeline.filters import EventFilter, filter_events
 from timeline.panels import detail_panel, quote_text
 from timeline.probe import view_values
@@ -53,12 +54,56 @@ def test_search_matches_theme_names_and_sources(dataset):
     assert all("PBS Frontline" in s for s in frontline["source"])
 
 
-def test_each_source_is_its_own_item_and_quote_and_citation_can_be_copied(dataset):
-    panel = str(detail_panel(dataset, "2001-sanctions-waived"))
-    row = dataset.events.set_index("id").loc["2001-sanctions-waived"]
-    for source in row["source"].split(" ; "):
-        assert f"Li(children='{source}'" in panel or f"Li('{source}'" in panel
-    assert "govinfo.gov/content" in panel and "Copy citation" in panel
+def _source_items(panel) -> list[tuple[str, list[str]]]:
+    """Each item of the panel's source list: its words and the links in it."""
+    listing = next(c for c in panel if getattr(c, "className", None) == "sources")
+    items = []
+    for item in listing.children:
+        parts = item.children if isinstance(item.children, list) else [item.children]
+        words = "".join(p if isinstance(p, str) else p.children for p in parts)
+        items.append((words, [p.href for p in parts if getattr(p, "href", None)]))
+    return items
+
+
+def test_every_source_is_its_own_item_with_its_own_link(write_csv):
+    path = write_csv(
+        "a,event,2011-11-26,,Salala incident,NATO strike,security,-9,3,,,,"
+        "Reuters ; BBC News ; Dawn,https://www.reuters.com/a ; ; https://www.dawn.com/c",
+        "b,event,2011-05-02,,Raid,US raid,security,-8,3,,,,Reuters ; BBC News,https://pbs.org/p",
+    )
+    dataset = load_dataset(path)
+    panel = detail_panel(dataset, "a")
+    assert _source_items(panel) == [
+        ("Reuters reuters.com/a", ["https://www.reuters.com/a"]),
+        ("BBC News", []),
+        ("Dawn dawn.com/c", ["https://www.dawn.com/c"]),
+    ]
+    assert _copied(panel, "Copy citation") == (
+        "Reuters https://www.reuters.com/a\nBBC News\nDawn https://www.dawn.com/c"
+    )
+    # One link for several sources: the row's page, not pinned on any one source.
+    assert _source_items(detail_panel(dataset, "b")) == [
+        ("Reuters", []),
+        ("BBC News", []),
+        ("Online: pbs.org/p", ["https://pbs.org/p"]),
+    ]
+
+
+def _copied(components, label: str) -> str:
+    """What the button named ``label`` copies, found anywhere in ``components``."""
+    for component in components:
+        if getattr(component, "children", None) == label:
+            return getattr(component, "data-copy")
+        children = getattr(component, "children", None)
+        if isinstance(children, list | tuple):
+            try:
+                return _copied(children, label)
+            except LookupError:
+                continue
+    raise LookupError(f"no {label!r} button")
+
+
+def test_a_quote_can_be_copied_with_its_attribution(dataset):
     words = dataset.events.set_index("id").loc["2011-salala-incident", "commentary"]
     copied = quote_text(dataset, words)
     assert copied == (

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from timeline.cameo import cameo_codes, describe, goldstein
 from timeline.cli import cli
 from timeline.data import CALLOUT_MAX, COLUMNS, LABEL_MAX, DataError, load_dataset, load_events
+from timeline.data.sources import Citation, Source, cite
 from timeline.dates import describe_date, parse_dates
 
 BAD = Path(__file__).parent / "bad_csv"
@@ -153,8 +154,29 @@ def test_disputed_facts_say_so(dataset):
 
 def test_every_row_has_a_source(dataset):
     assert (dataset.events["source"].str.len() > 5).all()
-    links = dataset.events["url"][dataset.events["url"] != ""]
-    assert links.str.startswith(("https://", "http://")).all()
+    for row in dataset.events.itertuples():
+        citation = cite(row.source, row.url)
+        assert citation.sources, row.id
+        assert all(link.startswith(("https://", "http://")) for link in citation.links), row.id
+
+
+def test_each_source_gets_the_link_in_its_slot():
+    three = "Reuters ; BBC News ; Dawn"
+    assert cite(three, "https://r.example/a ; ; https://d.example/c") == Citation(
+        (
+            Source("Reuters", "https://r.example/a"),
+            Source("BBC News"),
+            Source("Dawn", "https://d.example/c"),
+        )
+    )
+    # The older form: one link for several sources is the row's page, on no one source.
+    assert cite(three, "https://p.example/") == Citation(
+        (Source("Reuters"), Source("BBC News"), Source("Dawn")), page="https://p.example/"
+    )
+    assert cite("Reuters", "https://r.example/a").sources == (
+        Source("Reuters", "https://r.example/a"),
+    )
+    assert cite("Reuters", "").links == []
 
 
 @pytest.mark.parametrize("csv_path", sorted(BAD.glob("*.csv")), ids=lambda p: p.stem)

@@ -13,7 +13,8 @@ from conftest import DATA
 from timeline.cli import cli
 from timeline.convert import to_timelinejs
 from timeline.data import DataError, load_dataset
-from timeline.data.html_text import html_to_text
+from timeline.data.html_text import html_links, html_to_text
+from timeline.data.sources import cite
 from timeline.data.timelinejs import NO_SOURCE
 
 FILES = Path(__file__).resolve().parent / "timelinejs"
@@ -235,7 +236,14 @@ def test_exported_text_holds_summary_commentary_attributed_and_sources(dataset):
     text = html_to_text(slide["text"]["text"])
     assert text.startswith(row.summary)
     assert f"What Saleem Qamar Butt says: “{row.commentary}”" in text
-    assert f"Sources: {row.source} (link ({row.url}))" in text
+    # Each source with its own link where it has one (and the row's page for the older form).
+    citation = cite(row.source, row.url)
+    assert "Sources: " + citation.sources[0].text in text
+    for source in citation.sources:
+        said = f"{source.text} (link ({source.link}))" if source.link else source.text
+        assert said in text
+    assert not citation.page or f"(link ({citation.page}))" in text
+    assert html_links(slide["text"]["text"]) == citation.links
     assert slide["display_date"] == "26 November 2011; " + row.date_note  # as the app says it
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from timeline.data import Dataset, load_dataset
 from timeline.data.html_text import is_web_link
+from timeline.data.sources import cite
 from timeline.data.timelinejs import EXTENSION, EXTENSION_FIELDS
 from timeline.dates import describe_span
 from timeline.export import events_to_csv
@@ -117,11 +118,19 @@ def _event_text(dataset: Dataset, row) -> str:
     if row.cited:
         paragraphs.append(f"Quoted in the article from {row.cited_from}: “{row.cited}”")
     parts = [f"<p>{_escape(p)}</p>" for p in paragraphs]
-    sources = _escape(f"Sources: {row.source}")
-    if is_web_link(row.url):
-        sources += f' (<a href="{html.escape(row.url, quote=True)}">link</a>)'
-    parts.append(f"<p>{sources}</p>")
+    parts.append(f"<p>Sources: {_sources_html(row.source, row.url)}</p>")
     return "".join(parts)
+
+
+def _sources_html(source: str, url: str) -> str:
+    """'A (link); B' with each source's own link, and the row's page if it has one."""
+    citation = cite(source, url)
+    named = [_escape(s.text) + _link_html(s.link) for s in citation.sources]
+    return "; ".join(named) + _link_html(citation.page)
+
+
+def _link_html(url: str) -> str:
+    return f' (<a href="{html.escape(url, quote=True)}">link</a>)' if is_web_link(url) else ""
 
 
 def _extension(row) -> dict:

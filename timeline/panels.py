@@ -14,6 +14,7 @@ from timeline import ids
 from timeline.cameo import describe
 from timeline.chart import STYLES
 from timeline.data import Dataset
+from timeline.data.sources import cite
 from timeline.dates import describe_date, describe_span
 from timeline.export import FORMATS, PRESETS
 from timeline.views import View
@@ -222,24 +223,26 @@ def copy_button(label: str, text: str, done: str) -> html.Div:
 
 
 def _sources(text: str, url: str) -> list:
-    """Each source of the row as its own item, and the row's web page as a link named by its
-    address (the data has one link per row, not one per source)."""
-    sources = split_sources(text)
-    items = [html.Li(source) for source in sources]
-    if url.startswith(("http://", "https://")):
-        items.append(html.Li(["Online: ", link(_address(url), url)], className="source-link"))
-    heading = "Sources" if len(sources) > 1 else "Source"
-    citation = "\n".join([*sources, url] if url else sources)
+    """Each source of the row as its own item, with its own link where it has one."""
+    citation = cite(text, url)
+    items = [
+        html.Li([source.text, " ", link(_address(source.link), source.link)])
+        if source.link
+        else html.Li(source.text)
+        for source in citation.sources
+    ]
+    if citation.page:
+        # One link for several sources: the page the row was checked against.
+        link_item = ["Online: ", link(_address(citation.page), citation.page)]
+        items.append(html.Li(link_item, className="source-link"))
+    heading = "Sources" if len(citation.sources) > 1 else "Source"
+    lines = [f"{s.text} {s.link}" if s.link else s.text for s in citation.sources]
+    lines += [citation.page] if citation.page else []
     return [
         html.H3(heading),
         html.Ul(items, className="sources"),
-        copy_button("Copy citation", citation, "Citation copied"),
+        copy_button("Copy citation", "\n".join(lines), "Citation copied"),
     ]
-
-
-def split_sources(text: str) -> list[str]:
-    """A row's sources: its ``source`` cell holds several separated by ' ; '."""
-    return [part.strip() for part in (text or "").split(" ; ") if part.strip()]
 
 
 def _address(url: str) -> str:

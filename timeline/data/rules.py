@@ -11,6 +11,7 @@ from timeline.cameo import goldstein
 from timeline.data.fields import numbers
 from timeline.data.info import DatasetInfo
 from timeline.data.problems import Problem
+from timeline.data.sources import link_count_problems
 
 
 def row_problems(name: str, frame: pd.DataFrame, *, tone_required: bool = True) -> list[Problem]:
@@ -33,6 +34,7 @@ def row_problems(name: str, frame: pd.DataFrame, *, tone_required: bool = True) 
     ]
     problems += _tone_override_problems(name, frame)
     problems += _callout_problems(name, frame)
+    problems += _link_count_problems(name, frame)
     orphan = frame["cited"].ne("") & frame["cited_from"].eq("")
     problems += [
         Problem(
@@ -41,6 +43,18 @@ def row_problems(name: str, frame: pd.DataFrame, *, tone_required: bool = True) 
         for line in frame.loc[orphan, "line"]
     ]
     return problems
+
+
+def _link_count_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
+    """Several links must be one per source, so each link stays with the source it is for."""
+    rows = frame.loc[link_count_problems(frame), ["line", "url"]]
+    expected = (
+        "one link per source, in the order of 'source', separated by ' ; ' "
+        "(an empty slot for a source without one)"
+    )
+    return [
+        Problem(name, int(line), "url", url, expected) for line, url in rows.itertuples(index=False)
+    ]
 
 
 def _tone_override_problems(name: str, frame: pd.DataFrame) -> list[Problem]:

@@ -133,7 +133,13 @@ def _cameo_check() -> Check:
 
 
 def _url_check() -> Check:
+    """One http(s) link, or one slot per source separated by ' ; ', a slot empty when that
+    source has no link (``timeline.data.sources``)."""
+    link = rf"https?://[^{_WHITESPACE}<>\"';]+"
+    space = f"[{_WHITESPACE}]*"
+    slots = rf"(?:{link})?(?:{space};{space}(?:{link})?)*"
     return _blank_or(
-        lambda s: s.str.fullmatch(rf"https?://[^{_WHITESPACE}<>\"']+"),
-        "an http:// or https:// link",
+        lambda s: s.str.fullmatch(slots),
+        "an http:// or https:// link, or one per source separated by ' ; ' "
+        "(an empty slot for a source without one)",
     )

@@ -10,6 +10,7 @@ from dataclasses import replace
 import pandas as pd
 
 from timeline.data import Dataset
+from timeline.data.sources import cite
 from timeline.dates import describe_span
 from timeline.deck.layout import MIN_PT, Box, Para, SlideModel, TextBox, fit_paras, paginate
 from timeline.filters import describe_filter
@@ -110,18 +111,16 @@ def _step_slides(dataset: Dataset, story: Story, index: int) -> list[SlideModel]
     return [slide, *more]
 
 
-def _sources_of(row: pd.Series) -> list[str]:
-    return [s.strip() for s in str(row["source"]).split(" ; ") if s.strip()]
-
-
 def _notes(step: Step, rows: list[pd.Series]) -> str:
     """Speaker notes: the narration, then every source of the events the slide names."""
     lines = [step.text or step.title, "", "Sources:"]
     for row in rows:
         lines.append(f"{row['title']} ({when(row)})")
-        lines += [f"  – {source}" for source in _sources_of(row)]
-        if row["url"]:
-            lines.append(f"    {row['url']}")
+        citation = cite(row["source"], row["url"])
+        for source in citation.sources:
+            lines.append(f"  – {source.text}")
+            lines += [f"    {source.link}"] if source.link else []
+        lines += [f"    {citation.page}"] if citation.page else []
     return "\n".join(lines)
 
 
@@ -158,9 +157,13 @@ def _sources_slides(dataset: Dataset, story: Story) -> list[SlideModel]:
         blocks.append([Para(f"Commentary: {dataset.info.attribution}", MIN_PT, space_before=8)])
     for row in seen.values():
         block = [Para(f"{when(row)} · {row['title']}", MIN_PT, bold=True, space_before=8)]
-        block += [Para(f"– {source}", MIN_PT) for source in _sources_of(row)]
-        if row["url"]:
-            block.append(Para(row["url"], MIN_PT, muted=True, link=row["url"]))
+        citation = cite(row["source"], row["url"])
+        for source in citation.sources:
+            block.append(Para(f"– {source.text}", MIN_PT))
+            if source.link:
+                block.append(Para(source.link, MIN_PT, muted=True, link=source.link))
+        if citation.page:
+            block.append(Para(citation.page, MIN_PT, muted=True, link=citation.page))
         blocks.append(block)
     # Two columns: most lines are short, so a page holds nearly twice as many.
     columns = paginate(blocks, SOURCES_LEFT)
