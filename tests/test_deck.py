@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from timeline.chart.text import text_width
 from timeline.cli import cli
+from timeline.data.sources import cite
 from timeline.deck import CHART_SCALE, MIN_PT, build_deck, chart_style, plan_deck, quote_of
 from timeline.deck.charts import step_figure
 from timeline.deck.layout import SLIDE_W, Box
@@ -79,9 +80,10 @@ def test_each_step_slide_has_picture_quotes_and_sourced_notes(dataset, story, pp
             # The author's words whole (never cut), attributed; every source in the notes.
             if quote_of(row):
                 assert quote_of(row) in text
-            assert row["url"] in notes and row["url"].startswith("https://")
-            for source in row["source"].split(" ; "):
-                assert source.strip() in notes
+            citation = cite(row["source"], row["url"])
+            for source in citation.sources:
+                said = f"– {source.text}\n    {source.link}" if source.link else source.text
+                assert said in notes
         assert dataset.info.author_short in text
 
 
@@ -90,7 +92,11 @@ def test_sources_slide_lists_every_source_and_all_text_is_12pt_or_more(dataset, 
     sources = "\n".join("\n".join(_texts(s)) for s in slides if _texts(s)[0].startswith("Sources"))
     for step in story.steps:
         for row in _rows(dataset, step):
-            assert row["url"] in sources
+            citation = cite(row["source"], row["url"])
+            assert citation.links
+            for source in citation.sources:
+                said = f"– {source.text}\n{source.link}" if source.link else source.text
+                assert said in sources
     sizes = [
         run.font.size.pt
         for slide in slides
@@ -168,7 +174,8 @@ def test_pdf_has_the_same_slides_as_16x9_pages(dataset, story, engine, pptx_byte
         for annotation in page.get("/Annots", [])
     }
     for step in story.steps:
-        assert {row["url"] for row in _rows(dataset, step)} <= links
+        for row in _rows(dataset, step):
+            assert set(cite(row["source"], row["url"]).links) <= links
 
 
 def test_text_that_does_not_fit_beside_the_chart_moves_on_whole(dataset, story):
