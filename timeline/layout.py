@@ -204,7 +204,7 @@ def _filters(dataset: Dataset, years: tuple[int, int]) -> html.Section:
                 id=ids.SEARCH,
                 type="search",
                 debounce=0.3,
-                placeholder="words, a theme or a source",
+                placeholder="words, theme, source",
                 maxLength=200,
                 className="search",
                 value="",
