@@ -80,7 +80,8 @@ def one_load(browser, url: str) -> dict:
 
 
 def script_costs(trace: dict) -> list[tuple[str, float, float, float]]:
-    """(url, start ms, compile ms, run ms) of each script the page ran, from the trace."""
+    """(url, start ms, compile ms, run ms) of each script the page ran, from the trace (CPU
+    time, so a loaded machine does not inflate them)."""
     events = trace["traceEvents"] if isinstance(trace, dict) else trace
     starts = [e["ts"] for e in events if e.get("name") == "navigationStart"]
     origin = min(starts) if starts else min(e["ts"] for e in events if e.get("ts"))
@@ -95,10 +96,10 @@ def script_costs(trace: dict) -> list[tuple[str, float, float, float]]:
         name = e.get("name")
         if name in ("v8.compile", "v8.compileModule"):
             entry = costs.setdefault(url, [(e["ts"] - origin) / 1000, 0.0, 0.0])
-            entry[1] += e.get("dur", 0) / 1000
+            entry[1] += e.get("tdur", e.get("dur", 0)) / 1000
         elif name == "EvaluateScript":
             entry = costs.setdefault(url, [(e["ts"] - origin) / 1000, 0.0, 0.0])
-            entry[2] += e.get("dur", 0) / 1000
+            entry[2] += e.get("tdur", e.get("dur", 0)) / 1000
     return sorted(((u, *v) for u, v in costs.items()), key=lambda r: r[1])
 
 
@@ -114,7 +115,8 @@ def main_thread(trace) -> tuple[float, list[dict]]:
     ]  # fmt: skip
     pid, tid = runs[0]["pid"], runs[0]["tid"]
     own = [
-        {**e, "start": (e["ts"] - origin) / 1000, "ms": e.get("dur", 0) / 1000}
+        {**e, "start": (e["ts"] - origin) / 1000, "ms": e.get("dur", 0) / 1000,
+         "cpu": e.get("tdur", 0) / 1000}
         for e in events
         if e.get("pid") == pid and e.get("tid") == tid and e.get("ph") == "X" and e["ts"] >= origin
     ]  # fmt: skip
@@ -122,11 +124,12 @@ def main_thread(trace) -> tuple[float, list[dict]]:
 
 
 def main_thread_busy(trace, until_ms: float) -> dict:
-    """Main-thread time before ``until_ms``: busy ms, idle gaps of 20 ms and more (what the
-    page waited for), and each task of 50 ms and more with the three largest things in it."""
+    """Main-thread time before ``until_ms``: busy ms (wall), its CPU ms (less than busy when
+    the machine is loaded), idle gaps of 20 ms and more (what the page waited for), and each
+    task of 50 ms and more with the largest things in it."""
     _, own = main_thread(trace)
     tasks = [e for e in own if e["name"] == "RunTask"]
-    busy, gaps, end, long = 0.0, [], 0.0, []
+    busy, cpu, gaps, end, long = 0.0, 0.0, [], 0.0, []
     for task in tasks:
         if task["start"] >= until_ms + 2000:
             break
@@ -134,6 +137,7 @@ def main_thread_busy(trace, until_ms: float) -> dict:
             if task["start"] - end >= 20:
                 gaps.append((end, task["start"] - end))
             busy += min(task["ms"], until_ms - task["start"])
+            cpu += task["cpu"] * min(1, (until_ms - task["start"]) / max(task["ms"], 1e-3))
             end = max(end, task["start"] + task["ms"])
         if task["ms"] >= 50:
             inside = [
@@ -151,11 +155,11 @@ def main_thread_busy(trace, until_ms: float) -> dict:
                     + (f" {data['functionName']}" if data.get("functionName") else "")
                 )
                 if label not in (n for n, _ in named):
-                    named.append((label, e["ms"]))
+                    named.append((label, e["cpu"] or e["ms"]))
                 if len(named) == 4:
                     break
-            long.append((task["start"], task["ms"], named))
-    return {"busy": busy, "gaps": gaps, "long": long}
+            long.append((task["start"], task["ms"], task["cpu"], named))
+    return {"busy": busy, "cpu": cpu, "gaps": gaps, "long": long}
 
 
 def short(url: str) -> str:
@@ -170,23 +174,25 @@ def report(data: dict) -> None:
     print(f"load event: {nav['loadEventEnd']:.0f} ms")
     print(f"interactive (Plotly drawn, picture gone): {marks['interactive']:.0f} ms")
     busy = data["busy"]
-    print(f"main thread busy before interactive: {busy['busy']:.0f} ms; idle gaps (start+ms):")
+    print(f"main thread before interactive: busy {busy['busy']:.0f} ms, CPU {busy['cpu']:.0f} ms;"
+          " idle gaps (start+ms):")  # fmt: skip
     print("  " + ", ".join(f"{start:.0f}+{length:.0f}" for start, length in busy["gaps"]))
     print("\nrequests (start → end ms, bytes over the wire):")
     for r in sorted(data["resources"], key=lambda r: r["startTime"]):
         print(f"  {r['startTime']:6.0f} → {r['responseEnd']:6.0f}  {r['encodedBodySize']:>9,}"
               f"  {short(r['name'])}")  # fmt: skip
-    print("\nscripts (first seen ms, compile ms, run ms):")
+    print("\nscripts (first seen ms, compile and run CPU ms):")
     for url, start, compile_ms, run_ms in data["scripts"]:
         print(f"  {start:6.0f}  {compile_ms:6.1f}  {run_ms:6.1f}  {short(url)}")
     print("\ncallbacks (start → end ms, bytes sent, bytes received, outputs):")
     for c in data["callbacks"]:
         when = f"{c.get('start', 0):6.0f} → {c.get('end', 0):6.0f}"
         print(f"  {when}  {c['sent']:>7,}  {c['received']:>9,}  {c['output'][:80]}")
-    print("\nmain-thread tasks of 50 ms and more, to 2 s after interactive (start, ms: inside):")
-    for start, length, named in data["busy"]["long"]:
+    print("\nmain-thread tasks of 50 ms and more, to 2 s after interactive")
+    print("(start, wall ms, CPU ms: the largest things inside, CPU ms):")
+    for start, length, cpu, named in data["busy"]["long"]:
         inside = "; ".join(f"{label} {ms:.0f}" for label, ms in named)
-        print(f"  {start:6.0f}  {length:5.0f}: {inside}")
+        print(f"  {start:6.0f}  {length:5.0f}  {cpu:5.0f}: {inside}")
 
 
 # Serves one checkout's app (its own code, this venv) on loopback; prints its URL.
@@ -223,7 +229,8 @@ def serve_checkout(root: Path, csv: str, cache: Path) -> tuple[subprocess.Popen,
 def summary(name: str, loads: list[dict]) -> str:
     ready = statistics.median(d["marks"]["interactive"] for d in loads)
     busy = statistics.median(d["busy"]["busy"] for d in loads)
-    return f"| {name} | {ready / 1000:.2f} s | {busy / 1000:.2f} s |"
+    cpu = statistics.median(d["busy"]["cpu"] for d in loads)
+    return f"| {name} | {ready / 1000:.2f} s | {busy / 1000:.2f} s | {cpu / 1000:.2f} s |"
 
 
 def main() -> None:
@@ -249,8 +256,8 @@ def main() -> None:
             server.stdin.close()
             server.wait(timeout=60)
     print(f"load average {os.getloadavg()[0]:.1f}; medians of {args.runs} loads\n")
-    print("| checkout | interactive | main thread busy before it |")
-    print("| --- | ---: | ---: |")
+    print("| checkout | interactive | main thread busy before it | its CPU time |")
+    print("| --- | ---: | ---: | ---: |")
     for root in roots:
         print(summary(str(root), loads[root]))
     for root in roots:
