@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from first_paint_bench import APP_INTERACTIVE, CHROMIUM, MARKS  # noqa: E402
+from first_paint_bench import APP_INTERACTIVE, APP_VISIBLE, CHROMIUM, MARKS  # noqa: E402
 
 TRACE_CATEGORIES = [
     "devtools.timeline",
@@ -40,7 +40,7 @@ TRACE_CATEGORIES = [
 
 def one_load(browser, url: str) -> dict:
     context = browser.new_context(viewport={"width": 1366, "height": 768})
-    script = MARKS.replace("VISIBLE", "true").replace("INTERACTIVE", APP_INTERACTIVE)
+    script = MARKS.replace("VISIBLE", APP_VISIBLE).replace("INTERACTIVE", APP_INTERACTIVE)
     context.add_init_script(script)
     page = context.new_page()
     callbacks = []
@@ -55,7 +55,9 @@ def one_load(browser, url: str) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as trace_file:
         browser.start_tracing(page=page, path=trace_file.name, categories=TRACE_CATEGORIES)
         page.goto(url, wait_until="commit")
-        page.wait_for_function("() => window.__marks && __marks.interactive", timeout=120_000)
+        page.wait_for_function(
+            "() => window.__marks && __marks.visible && __marks.interactive", timeout=120_000
+        )
         page.wait_for_load_state("networkidle")
         browser.stop_tracing()
         trace = json.loads(Path(trace_file.name).read_text())
@@ -172,6 +174,7 @@ def report(data: dict) -> None:
     print(f"HTML received: {nav['responseEnd']:.0f} ms ({nav['transferSize']:,} B)")
     print(f"DOMContentLoaded: {nav['domContentLoadedEventEnd']:.0f} ms")
     print(f"load event: {nav['loadEventEnd']:.0f} ms")
+    print(f"visible (the picture or the chart on screen): {marks['visible']:.0f} ms")
     print(f"interactive (Plotly drawn, picture gone): {marks['interactive']:.0f} ms")
     busy = data["busy"]
     print(f"main thread before interactive: busy {busy['busy']:.0f} ms, CPU {busy['cpu']:.0f} ms;"
@@ -227,10 +230,12 @@ def serve_checkout(root: Path, csv: str, cache: Path) -> tuple[subprocess.Popen,
 
 
 def summary(name: str, loads: list[dict]) -> str:
+    seen = statistics.median(d["marks"]["visible"] for d in loads)
     ready = statistics.median(d["marks"]["interactive"] for d in loads)
     busy = statistics.median(d["busy"]["busy"] for d in loads)
     cpu = statistics.median(d["busy"]["cpu"] for d in loads)
-    return f"| {name} | {ready / 1000:.2f} s | {busy / 1000:.2f} s | {cpu / 1000:.2f} s |"
+    cells = [seen / 1000, ready / 1000, busy / 1000, cpu / 1000]
+    return f"| {name} | " + " | ".join(f"{c:.2f} s" for c in cells) + " |"
 
 
 def main() -> None:
@@ -239,9 +244,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--csv", default=str(ROOT / "data" / "events.csv"))
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--against", type=Path, help="another checkout, loaded in turn with this")
+    parser.add_argument(
+        "--against", type=Path, action="append", default=[],
+        help="another checkout, loaded in turn with this one (may be given more than once)",
+    )  # fmt: skip
     args = parser.parse_args()
-    roots = ([args.against.resolve()] if args.against else []) + [ROOT]
+    roots = [path.resolve() for path in args.against] + [ROOT]
     loads: dict[Path, list[dict]] = {root: [] for root in roots}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         servers = [serve_checkout(r, args.csv, Path(tmp) / r.name) for r in roots]
@@ -256,8 +264,8 @@ def main() -> None:
             server.stdin.close()
             server.wait(timeout=60)
     print(f"load average {os.getloadavg()[0]:.1f}; medians of {args.runs} loads\n")
-    print("| checkout | interactive | main thread busy before it | its CPU time |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| checkout | visible | interactive | main thread busy before it | its CPU time |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for root in roots:
         print(summary(str(root), loads[root]))
     for root in roots:
