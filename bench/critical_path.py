@@ -250,6 +250,7 @@ def main() -> None:
     )  # fmt: skip
     args = parser.parse_args()
     roots = [path.resolve() for path in args.against] + [ROOT]
+    load_before = os.getloadavg()[0]
     loads: dict[Path, list[dict]] = {root: [] for root in roots}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         servers = [serve_checkout(r, args.csv, Path(tmp) / r.name) for r in roots]
@@ -263,7 +264,9 @@ def main() -> None:
         for server, _ in servers:
             server.stdin.close()
             server.wait(timeout=60)
-    print(f"load average {os.getloadavg()[0]:.1f}; medians of {args.runs} loads\n")
+    load_after = os.getloadavg()[0]
+    print(f"load average {load_before:.1f} at the start, {load_after:.1f} at the end;"
+          f" medians of {args.runs} loads\n")  # fmt: skip
     print("| checkout | visible | interactive | main thread busy before it | its CPU time |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for root in roots:
