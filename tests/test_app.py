@@ -76,9 +76,12 @@ def test_page_loads_with_every_event_and_no_console_errors(page, live_app, datas
     scripts = []
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     _open(page, live_app)
-    # The chart draws with the cartesian bundle in assets; the full one is never fetched.
-    assert any("plotly-cartesian" in u for u in scripts)
+    # The chart draws with the app's own plotly.js bundle in assets; the full one is never
+    # fetched.
+    assert any("plotly-timeline" in u for u in scripts)
     assert not any("plotly.min.js" in u for u in scripts)
+    # Nor Babel's polyfill for old browsers, nor the DataTable bundle, which it does not use.
+    assert not any("polyfill" in u or "dash_table" in u for u in scripts)
     events = dataset.events[dataset.events["kind"] == "event"]
     assert _chart_ids(page) == set(events["id"])
     assert page.inner_text("h1") == dataset.info.title

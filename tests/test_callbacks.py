@@ -30,6 +30,14 @@ def _callout_names(figure) -> set[str]:
 
 def test_opening_the_bare_address_needs_no_redraw(dataset):
     assert cb.sync_url(dataset, None, "", _controls(dataset)) == {"pending": False}
+    # Dash 4 names the address as the trigger when the page opens.
+    assert cb.sync_url(dataset, ids.URL, "", _controls(dataset)) == {"pending": False}
+
+
+def test_back_to_the_bare_address_resets_the_controls(dataset):
+    out = cb.sync_url(dataset, ids.URL, "", _controls(dataset, query="raid"))
+    assert out["query"] == "" and out["themes"] == list(dataset.themes)
+    assert out["pending"] is True
 
 
 def test_a_link_sets_every_control_and_notes_what_it_dropped(dataset):

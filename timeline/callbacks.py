@@ -168,9 +168,10 @@ def sync_url(dataset: Dataset, trigger, search, controls: dict) -> dict:
     """
     if trigger in (None, ids.URL):
         state = filter_from_query(dataset, search if isinstance(search, str) else "")
-        if trigger is None and state == ViewState():
-            # The default view, which the page already shows. (Back to the bare address must
-            # reset the controls: that is trigger URL.)
+        if not state.notes and shows(dataset, controls, state):
+            # The page opening on the view it already shows (the bare address: Dash 4 names
+            # the address as the trigger then too): writing the controls again would have the
+            # view callback build and send the same figure, and Plotly draw it twice.
             return {"pending": False}
         notes = [html.P(n, className="note") for n in state.notes]
         return {**state_to_controls(dataset, state), "notes": notes, "pending": True}
@@ -178,6 +179,13 @@ def sync_url(dataset: Dataset, trigger, search, controls: dict) -> dict:
         return {"search": "", **state_to_controls(dataset, ViewState()), "notes": []}
     state = controls_to_state(dataset, **controls)
     return {"search": filter_to_query(state)}
+
+
+def shows(dataset: Dataset, controls, state: ViewState) -> bool:
+    """Whether ``controls`` (as the browser sent them) show ``state`` exactly."""
+    if not isinstance(controls, dict) or not {"themes", "years", "query"} <= controls.keys():
+        return False
+    return controls_to_state(dataset, **controls) == state
 
 
 def render_view(dataset: Dataset, controls: dict, size=None) -> dict:

@@ -29,6 +29,13 @@ _DATA_PROPS = ("figure", "data", "rowData")
 GRID_STAND_IN = "window.dash_ag_grid = {AgGrid: function () { return null; }};"
 _STAND_IN = f"<script>{GRID_STAND_IN}</script>"
 _GRID_SCRIPT = re.compile(r'<script src="([^"]*/dash_ag_grid/[^"]*\.js)"></script>\s*')
+# Scripts Dash puts in every page that this page does not use: Babel's polyfill for old
+# browsers (its one use in current ones, regeneratorRuntime, comes from assets/ instead; it also
+# swaps String.prototype.trim for a slower copy, which Plotly calls as it draws) and the
+# DataTable bundle (the event list is an AG Grid).
+_UNUSED_SCRIPTS = re.compile(
+    r'<script src="[^"]*/dash/(?:deps/polyfill@|dash_table/bundle)[^"]*\.js"></script>\s*'
+)
 
 
 def install(app: Dash) -> None:
@@ -42,7 +49,7 @@ def install(app: Dash) -> None:
     prefix = app.config.requests_pathname_prefix
 
     def interpolate_index(**parts):
-        scripts, deferred = defer_grid(parts["scripts"])
+        scripts, deferred = defer_grid(_UNUSED_SCRIPTS.sub("", parts["scripts"]))
         data = json.dumps(deferred).replace("<", "\\u003c")
         parts["scripts"] = (
             f'<script type="application/json" id="{DEFERRED_ELEMENT}">{data}</script>\n{scripts}'

@@ -159,7 +159,10 @@ def register_stories(app: Dash, dataset: Dataset, stories: dict[str, Story]) -> 
 
     panel = storymode.panel_outputs()
 
-    @app.callback(output=panel, inputs={"story": Input(ids.STORY, "data")})
+    # The page opens with the panel and Resume hidden; a story's address sets ids.STORY.
+    @app.callback(
+        output=panel, inputs={"story": Input(ids.STORY, "data")}, prevent_initial_call=True
+    )
     def show_story(story):
         return cb.complete(panel, storymode.render_story(dataset, stories, story))
 
