@@ -13,6 +13,7 @@ from timeline.chart import (
     swing_curve,
     theme_lanes,
 )
+from timeline.contract import META, ROLES
 from timeline.filters import EventFilter, filter_events
 from timeline.views import build_view_figure
 
@@ -337,3 +338,12 @@ def test_third_party_events_stay_off_the_swing_line(dataset):
     # Had they counted, their zeros would have pulled the line: the test would see it.
     counted = events.assign(tone_note="")
     assert not np.array_equal(swing_curve(counted, x_range)[1], with_them, equal_nan=True)
+
+
+def test_the_selection_ring_is_drawn_whole_at_the_swing_strips_edge(dataset):
+    # Salala's tone is -10: its ring on the swing strip sits on the strip's lower edge.
+    fig = build_view_figure(dataset, EventFilter(), selected="2011-salala-incident", as_dict=True)
+    rings = [t for t in fig["data"] if t.get("meta", {}).get(META.ROLE) == ROLES.SELECTED]
+    on_strip = [t for t in rings if t.get("yaxis") == "y2"]
+    assert on_strip and on_strip[0]["y"][0] == -10
+    assert all(t["cliponaxis"] is False for t in rings)

@@ -238,6 +238,8 @@ def add_selection(fig: Draft, selected: str, geo: Geometry) -> None:
                 mode="markers",
                 hoverinfo="skip",
                 showlegend=False,
+                # A ring at the swing strip's -10 or +10 would be cut in half at its edge.
+                cliponaxis=False,
                 marker={
                     "size": s.selection_px,
                     "symbol": "circle-open",
