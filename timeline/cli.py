@@ -58,18 +58,15 @@ def stories_or_exit(dataset: Dataset) -> list:
 def build_app(path: str):
     """The dataset at ``path``, the app showing it and how its exports run (``timeline.jobs``,
     from the environment); raises DataError, SettingError or ExportError (a bad setting)."""
-    from timeline.jobs import ExportJobs
-
-    # First, so the browser starts while the data is read and the page is built.
-    export_jobs = ExportJobs()
-    export_jobs.warm()
-
     from timeline.data import load_dataset
+    from timeline.jobs import ExportJobs
     from timeline.stories import load_stories
     from timeline.webapp import create_app
 
     dataset = load_dataset(path)
     stories = load_stories(dataset)
+    export_jobs = ExportJobs()
+    export_jobs.warm()  # the browser starts while the page is built
     return dataset, create_app(dataset, stories=stories, export_jobs=export_jobs), export_jobs
 
 
