@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from timeline.export import ExportError, ImageSpec, events_to_csv, write_atomic
+from timeline.export import ExportEngine, ExportError, ImageSpec, events_to_csv, write_atomic
 from timeline.filters import EventFilter
 from timeline.views import export_view, export_view_csv
 
@@ -69,6 +69,15 @@ def test_bad_specs_say_what_is_wrong():
         ImageSpec.build("png", scale=9)
     with pytest.raises(ExportError, match="both a width and a height"):
         ImageSpec.build("png", width=800)
+
+
+def test_a_chart_the_export_browser_cannot_draw_is_refused_saying_why():
+    # The export browser loads the app's cartesian plotly.js bundle: a map would come out blank.
+    engine = ExportEngine()
+    fig = {"data": [{"type": "scatter"}, {"type": "scattergeo"}], "layout": {}}
+    with pytest.raises(ExportError, match="scattergeo traces"):
+        engine.render(fig, ImageSpec.build("png"))
+    assert not engine.started  # refused before any browser was started
 
 
 def test_write_atomic_leaves_nothing_on_failure(tmp_path):

@@ -14,6 +14,7 @@ from timeline.chart import (
     theme_lanes,
 )
 from timeline.contract import META, ROLES
+from timeline.export import bundle_traces
 from timeline.filters import EventFilter, filter_events
 from timeline.views import build_view_figure
 
@@ -212,11 +213,6 @@ def test_hover_text_wraps_at_spaces_and_loses_no_words(dataset):
     assert lines[-1] == long_word[64:]
 
 
-# The app ships a plotly.js bundle of its own (timeline/assets, scripts/build_plotly.sh) with
-# these trace types only.
-BUNDLED_TRACES = {"heatmap", "scatter"}
-
-
 def test_the_app_uses_only_traces_in_its_plotly_bundle(dataset):
     many = pd.concat([dataset.events] * 80, ignore_index=True)
     many["id"] = [f"e{i}" for i in range(len(many))]
@@ -224,7 +220,7 @@ def test_the_app_uses_only_traces_in_its_plotly_bundle(dataset):
         build_view_figure(dataset, EventFilter(), selected="2011-salala-incident", as_dict=True),
         build_timeline_figure(many, theme_lanes(dataset.themes), as_dict=True),
     ):
-        assert {t.get("type", "scatter") for t in fig["data"]} <= BUNDLED_TRACES
+        assert {t.get("type", "scatter") for t in fig["data"]} <= bundle_traces()
 
 
 def test_the_shipped_plotly_bundle_matches_plotly_py():

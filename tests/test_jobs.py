@@ -261,3 +261,42 @@ def test_exports_run_on_a_celery_worker_with_redis(dataset, engine, redis_url, t
         worker.wait(timeout=60)
         log.close()
     assert wait_until(lambda: all(_gone(pid) for pid in browsers), timeout=30)
+
+
+class _SlowToStart:
+    """An engine whose browser takes until ``ready`` is set to start; notes when it is asked."""
+
+    def __init__(self, steps: list[str], ready: threading.Event, **_settings):
+        self.steps, self.ready = steps, ready
+
+    def warm(self):
+        self.steps.append("engine asked to start")
+
+    def render(self, fig, spec, **_):
+        self.ready.wait(timeout=60)
+        raise ExportError("not a real browser")
+
+
+def test_start_up_starts_the_export_engine_and_serves_the_page_before_it_is_warm(
+    monkeypatch, tmp_path
+):
+    from timeline import cli, data
+
+    steps, ready = [], threading.Event()
+    monkeypatch.setattr(jobs, "ExportEngine", lambda **kw: _SlowToStart(steps, ready, **kw))
+    read = data.load_dataset
+    monkeypatch.setattr(data, "load_dataset", lambda path: steps.append("data read") or read(path))
+    monkeypatch.setattr(jobs, "_EXPORTERS", {})  # other tests' apps keep their engines
+    monkeypatch.delenv(jobs.REDIS_ENV, raising=False)
+    monkeypatch.setenv(jobs.FOLDER_ENV, str(tmp_path / "jobs"))
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", str(tmp_path / "pictures"))
+    try:
+        _, app, _ = cli.build_app(str(ROOT / "data" / "events.csv"))
+        # No request yet: once the data proved readable (a broken file stops the start before
+        # any browser exists), the engine was asked to start, ahead of the page.
+        assert steps == ["data read", "engine asked to start"]
+        page = app.server.test_client().get("/")
+        assert page.status_code == 200  # while the browser is still starting
+        assert "Drawing the chart…" in page.get_data(as_text=True)
+    finally:
+        ready.set()

@@ -12,15 +12,18 @@ import atexit
 import collections
 import contextlib
 import csv
+import functools
 import html
 import io
 import logging
 import os
+import re
 import secrets
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +58,31 @@ INSTALL_HINT = (
     "(`./dev app` does this for you), or set BROWSER_PATH to a Chrome or Chromium executable. "
     "The chart's camera button still saves a PNG from the browser without it."
 )
+
+
+# The plotly.js the export browser draws with: the bundle the app's page loads, a
+# third the size of plotly.py's full one, whose loading costs each tab seconds of CPU.
+PLOTLY_BUNDLE = Path(__file__).parent / "assets" / "plotly-timeline.min.js"
+
+
+@functools.cache
+def bundle_traces() -> frozenset[str]:
+    """The trace types ``PLOTLY_BUNDLE`` draws, as it registers them."""
+    text = PLOTLY_BUNDLE.read_text(encoding="utf-8")
+    return frozenset(re.findall(r'moduleType:"trace",name:"(\w+)"', text))
+
+
+def check_traces(fig: go.Figure | dict) -> None:
+    """ExportError naming the trace types of ``fig`` that ``PLOTLY_BUNDLE`` cannot draw (it
+    would leave them out of the image without a word)."""
+    data = (fig.get("data") or []) if isinstance(fig, dict) else fig.data
+    types = {(t.get("type") if isinstance(t, dict) else t.type) or "scatter" for t in data}
+    missing = types - bundle_traces()
+    if missing:
+        raise ExportError(
+            f"This chart has {', '.join(sorted(missing))} traces, which the export browser's "
+            f"plotly.js ({PLOTLY_BUNDLE.name}) does not draw."
+        )
 
 
 class ExportError(Exception):
@@ -214,13 +242,37 @@ def _never() -> bool:
     return False
 
 
+# Drawn once when the engine warms: what timeline charts have (dates, markers with text,
+# a shape, an annotation, a title), small.
+_WARM_UP_FIGURE = {
+    "data": [
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "x": ["1971-12-03", "2011-05-02"],
+            "y": [0, 1],
+            "text": ["a", "b"],
+            "hovertext": ["a", "b"],
+        }
+    ],
+    "layout": {
+        "title": {"text": "Warm-up"},
+        "xaxis": {"type": "date"},
+        "shapes": [{"type": "rect", "x0": "1980-01-01", "x1": "1990-01-01", "y0": 0, "y1": 1}],
+        "annotations": [{"text": "b", "x": "2011-05-02", "y": 1, "showarrow": True}],
+    },
+}
+
+
 class ExportEngine:
     """One warm headless browser shared by every export in this process.
 
     Fair and bounded: at most ``tabs`` drawings at once, large ones (> ``LARGE_PIXELS``) on at
     most ``tabs - 1`` of them; ``timeout`` counts drawing time only, not time spent waiting for
     a tab. A drawing that fails or times out fails alone: the browser is restarted only when
-    it has died, and one that died while idle is restarted before the next drawing.
+    it has died, and one that died while idle is restarted before the next drawing. The
+    browser starts with one tab, so it is ready sooner; the others open when two drawings
+    first meet.
     """
 
     def __init__(
@@ -235,6 +287,9 @@ class ExportEngine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido = None
+        self._tab_lock = threading.Lock()
+        self._drawings = 0
+        self._opening_tabs: Future | None = None  # the tabs opened after the first
         self._free_tabs = threading.BoundedSemaphore(tabs)
         self._large_tabs = threading.BoundedSemaphore(max(1, tabs - 1))
         # How drawings ended: "drawn", "failed", "timed out", "cancelled" (for tests, benches).
@@ -243,17 +298,33 @@ class ExportEngine:
         atexit.register(self.close)
 
     def warm(self) -> threading.Thread:
-        """Start the browser in the background, so the first export costs what later ones do."""
+        """Start the browser in the background and have it draw a small chart, so the first
+        export costs what later ones do."""
 
         def start() -> None:
             try:
-                self._ensure_started()
+                kaleido = self._ensure_started()
             except ExportError as exc:
                 log.warning("export engine not started: %s", exc)
+                return
+            self._warm_up(kaleido)
 
         thread = threading.Thread(target=start, name="timeline-export-warm", daemon=True)
         thread.start()
         return thread
+
+    def _warm_up(self, kaleido) -> None:
+        # A tab's first drawing also compiles plotly.js's drawing code (about 0.3 s of CPU
+        # here); drawn now, it is not paid by the first export. Not counted as a drawing, so
+        # an export that comes meanwhile waits for it (half a second) instead of opening a tab.
+        if not self._free_tabs.acquire(blocking=False):
+            return  # exports are drawing already
+        try:
+            self._draw(kaleido, _WARM_UP_FIGURE, ImageSpec("png", 400, 300), _never)
+        except ExportError as exc:
+            log.info("the export engine's warm-up drawing failed: %s", exc)
+        finally:
+            self._free_tabs.release()
 
     @property
     def started(self) -> bool:
@@ -275,6 +346,7 @@ class ExportEngine:
         if spec.format == "html":
             page = figure_html(go.Figure(fig) if isinstance(fig, dict) else fig)
             return check_signature(page.encode("utf-8"), "html")
+        check_traces(fig)
         large = spec.width * spec.height * spec.scale**2 > LARGE_PIXELS
         with contextlib.ExitStack() as turn:
             if large:
@@ -287,6 +359,7 @@ class ExportEngine:
             if not self.started:
                 status(STARTING)
             kaleido = self._ensure_started()
+            turn.enter_context(self._drawing_on(kaleido))
             status(DRAWING)
             data = self._counted(self._draw, kaleido, fig, spec, cancelled)
             return check_signature(data, spec.format)
@@ -392,9 +465,48 @@ class ExportEngine:
         import kaleido  # imported here: it is only needed once an image is asked for
 
         path = browser_path()
-        k = kaleido.Kaleido(n=self._tabs, timeout=self._timeout, mathjax=False, path=path)
+        # One tab: each takes seconds of CPU to load plotly.js, and one is enough to draw. The
+        # others open when two drawings first meet (``_drawing_on``): loading one beside a
+        # drawing would slow it down, on a small machine, by as much as the tab costs.
+        k = kaleido.Kaleido(
+            n=1, timeout=self._timeout, mathjax=False, plotlyjs=PLOTLY_BUNDLE.as_uri(), path=path
+        )
         await k.open()
         return k
+
+    @contextlib.contextmanager
+    def _drawing_on(self, kaleido):
+        """Counts the drawings under way; the first that finds another opens the other tabs."""
+        with self._tab_lock:
+            self._drawings += 1
+            crowded = self._drawings > 1
+        if crowded:
+            self._open_more_tabs(kaleido)
+        try:
+            yield
+        finally:
+            with self._tab_lock:
+                self._drawings -= 1
+
+    def _open_more_tabs(self, kaleido) -> None:
+        with self._tab_lock:
+            if self._tabs < 2 or self._opening_tabs is not None or kaleido is not self._kaleido:
+                return
+            self._opening_tabs = asyncio.run_coroutine_threadsafe(
+                self._open_tabs(kaleido, self._tabs - 1), self._loop
+            )
+
+    @staticmethod
+    async def _open_tabs(k, count: int) -> None:
+        # Kaleido's own way to add a tab (private, in every 1.x): without it, or if it fails,
+        # the engine draws with the tabs it has, one drawing after another.
+        add = getattr(k, "_create_kaleido_tab", None)
+        for _ in range(count if add else 0):
+            try:
+                await add()
+            except Exception as exc:
+                log.warning("the export browser opened fewer tabs than asked (%r)", exc)
+                return
 
     def _restart(self, broken) -> None:
         with self._lock:
@@ -405,9 +517,16 @@ class ExportEngine:
     def _close_kaleido(self, k) -> None:
         if k is None or self._loop is None:
             return
-        future = asyncio.run_coroutine_threadsafe(k.close(), self._loop)
+        future = asyncio.run_coroutine_threadsafe(self._shut(k), self._loop)
         with contextlib.suppress(Exception):
             future.result(timeout=15)
+
+    async def _shut(self, k) -> None:
+        with self._tab_lock:
+            opening, self._opening_tabs = self._opening_tabs, None
+        if opening is not None:
+            opening.cancel()
+        await k.close()
 
     def close(self) -> None:
         """Shut the browser down (also done at exit)."""
