@@ -13,6 +13,8 @@ text, and every place that shows it treats it as text.
 
 from __future__ import annotations
 
+import re
+import secrets
 from html.parser import HTMLParser
 
 from lxml import etree
@@ -74,6 +76,29 @@ def html_to_text(html: str) -> str:
     return _tidy("".join(_walk(html)[0]))
 
 
+def html_texts(htmls: list[str]) -> list[str]:
+    """``html_to_text`` of each fragment, the same text, with many fragments to one parse.
+
+    Starting a parse costs about as much as reading a short fragment, so the fragments with
+    markup are read together, up to ``_BATCH`` in one document (``_batch_texts``).
+    """
+    texts = [""] * len(htmls)
+    shared: list[int] = []
+    for i, html in enumerate(htmls):
+        if "<" not in html and "&" not in html:
+            texts[i] = _tidy(html)  # plain text: no parser needed
+        elif _DOCUMENT_END.search(html):
+            texts[i] = html_to_text(html)  # what follows these reads differently in a division
+        else:
+            shared.append(i)
+    for start in range(0, len(shared), _BATCH):
+        batch = shared[start : start + _BATCH]
+        read = _batch_texts([htmls[i] for i in batch])
+        for i, text in zip(batch, read, strict=True):
+            texts[i] = text
+    return texts
+
+
 def html_links(html: str) -> list[str]:
     """The http(s) URLs the fragment links to, in order, each once."""
     if "<" not in html:
@@ -84,6 +109,52 @@ def html_links(html: str) -> list[str]:
 _LXML = etree.HTMLParser(
     recover=True, no_network=True, remove_comments=True, remove_pis=True, default_doctype=False
 )
+
+
+_BATCH = 1000  # fragments per shared parse: bounds the document and the re-reading on a miss
+# Each fragment's part of the shared document: an element of no meaning to the rules (not a
+# paragraph), so the tree is marked only where the fragments' own markup is.
+_PART = "rt-fragment"
+# Where a fragment's text reads differently inside a part than alone: it is read alone.
+_DOCUMENT_END = re.compile("</(?:html|body)", re.IGNORECASE)
+
+
+def _batch_texts(htmls: list[str]) -> list[str]:
+    """The text of each fragment, read in one parse when the parsed document allows it.
+
+    Each fragment goes into an element marked with a random token and its number. A fragment
+    cannot forge a mark it does not know, so if the document's body holds exactly the marked
+    parts in order, with nothing between them, no fragment reached into another (an open
+    comment, quote or ``<textarea>`` that swallows what follows removes the next mark, and a
+    last empty part follows the last fragment; an unclosed ``<div>`` nests the next part in
+    it). Otherwise each half is read again the same way, down to single fragments.
+    """
+    if len(htmls) <= 1:
+        return [html_to_text(html) for html in htmls]
+    token = secrets.token_hex(8)
+    document = "".join(f'<{_PART} n="{token}-{n}">{h}</{_PART}>' for n, h in enumerate(htmls))
+    # A last, empty mark: a fragment that swallows its own closing tag swallows this too.
+    document += f'<{_PART} n="{token}-{len(htmls)}"></{_PART}>'
+    try:
+        root = etree.fromstring(document, _LXML)
+    except (ValueError, etree.LxmlError):
+        root = None  # one of them libxml2 refuses (a lone surrogate): halves find which
+    body = root[0] if root is not None and len(root) == 1 else None
+    if body is not None and _parts_intact(body, token, len(htmls) + 1):
+        _mark(body)
+        return [
+            _tidy(etree.tostring(d, method="text", encoding="unicode", with_tail=False))
+            for d in body[:-1]
+        ]
+    half = len(htmls) // 2
+    return _batch_texts(htmls[:half]) + _batch_texts(htmls[half:])
+
+
+def _parts_intact(body, token: str, count: int) -> bool:
+    """The body holds exactly ``count`` marked parts, in order, and nothing else."""
+    if body.tag != "body" or len(body) != count or body.xpath("count(text())"):
+        return False
+    return body.xpath(f"./{_PART}/@n") == [f"{token}-{n}" for n in range(count)]
 
 
 def _walk(html: str) -> tuple[list[str], list[str]]:
@@ -103,25 +174,31 @@ def _walk(html: str) -> tuple[list[str], list[str]]:
 
 
 def _lxml_text(root) -> tuple[list[str], list[str]]:
-    """The same rules as ``_Text``, marking up libxml2's tree for its own text serialiser."""
-    links, dropped = [], []
-    for element in root.iter():
-        tag = element.tag
-        if tag in _BLOCKS:
-            element.text = _PARAGRAPH + (element.text or "")
-            element.tail = _PARAGRAPH + (element.tail or "")
-        elif tag == "br":
-            element.tail = _LINE + (element.tail or "")
-        elif tag == "a":
-            href = (element.get("href") or "").strip()
-            if is_web_link(href) and next(element.iterancestors(*_DROPPED), None) is None:
-                links.append(href)
-                words = " ".join("".join(element.itertext()).split())
-                if words != href:
-                    element.tail = (f" ({href})" if words else href) + (element.tail or "")
-        elif tag in _DROPPED:
-            dropped.append(element)
-    for element in dropped:
+    links = _mark(root)
+    return [etree.tostring(root, method="text", encoding="unicode", with_tail=False)], links
+
+
+def _mark(root) -> list[str]:
+    """The same rules as ``_Text``, marking up libxml2's tree for its own text serialiser;
+    the http(s) links found, in order.
+
+    A tag at a time, each found by libxml2: links first, so that a link's words are its own
+    text, before any paragraph breaks go into it.
+    """
+    links = []
+    for element in root.iter("a"):
+        href = (element.get("href") or "").strip()
+        if is_web_link(href) and next(element.iterancestors(*_DROPPED), None) is None:
+            links.append(href)
+            words = " ".join("".join(element.itertext()).split())
+            if words != href:
+                element.tail = (f" ({href})" if words else href) + (element.tail or "")
+    for element in root.iter(*_BLOCKS):
+        element.text = _PARAGRAPH + (element.text or "")
+        element.tail = _PARAGRAPH + (element.tail or "")
+    for element in root.iter("br"):
+        element.tail = _LINE + (element.tail or "")
+    for element in list(root.iter(*_DROPPED)):
         tail, parent = element.tail, element.getparent()
         if parent is None:
             continue
@@ -132,21 +209,19 @@ def _lxml_text(root) -> tuple[list[str], list[str]]:
         elif tail:
             parent.text = (parent.text or "") + tail
         parent.remove(element)
-    return [etree.tostring(root, method="text", encoding="unicode", with_tail=False)], links
+    return links
 
 
 def _tidy(text: str) -> str:
     """Runs of spaces to one, at most one blank line between paragraphs, no edge whitespace."""
-    paragraphs = []
-    for block in text.split(_PARAGRAPH):
-        if _LINE in block:
-            lines = (" ".join(line.split()) for line in block.split(_LINE))
-            block = _LINE.join(filter(None, lines))
-        else:
-            block = " ".join(block.split())
-        if block:
-            paragraphs.append(block)
-    return _PARAGRAPH.join(paragraphs)
+    if _LINE not in text:
+        return " ".join(text.split())  # one paragraph of one line
+    blocks = (_tidy_lines(b) if _LINE in b else " ".join(b.split()) for b in text.split(_PARAGRAPH))
+    return _PARAGRAPH.join(filter(None, blocks))
+
+
+def _tidy_lines(block: str) -> str:
+    return _LINE.join(filter(None, (" ".join(line.split()) for line in block.split(_LINE))))
 
 
 class _Text:
