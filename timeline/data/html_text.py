@@ -52,6 +52,7 @@ _BLOCKS = frozenset(
     }
 )
 _PARAGRAPH = "\n\n"
+_NOT_IN_LINKS = frozenset("<>\"'`")
 _LINE = "\n"
 
 
@@ -62,7 +63,8 @@ def is_web_link(url: str) -> bool:
     if not lowered.startswith(("http://", "https://")):
         return False
     host = url.split("://", 1)[1]
-    return bool(host) and not any(c.isspace() or c in "<>\"'`" for c in url)
+    # url.split() is [url] when no character of it is whitespace (str.isspace's, as split's).
+    return bool(host) and url.split() == [url] and _NOT_IN_LINKS.isdisjoint(url)
 
 
 def html_to_text(html: str) -> str:
@@ -186,13 +188,17 @@ def _mark(root) -> list[str]:
     text, before any paragraph breaks go into it.
     """
     links = []
+    dropping = next(root.iter(*_DROPPED), None) is not None  # else no link is inside one
     for element in root.iter("a"):
         href = (element.get("href") or "").strip()
-        if is_web_link(href) and next(element.iterancestors(*_DROPPED), None) is None:
-            links.append(href)
-            words = " ".join("".join(element.itertext()).split())
-            if words != href:
-                element.tail = (f" ({href})" if words else href) + (element.tail or "")
+        if not is_web_link(href):
+            continue
+        if dropping and next(element.iterancestors(*_DROPPED), None) is not None:
+            continue
+        links.append(href)
+        words = " ".join("".join(element.itertext()).split())
+        if words != href:
+            element.tail = (f" ({href})" if words else href) + (element.tail or "")
     for element in root.iter(*_BLOCKS):
         element.text = _PARAGRAPH + (element.text or "")
         element.tail = _PARAGRAPH + (element.tail or "")
@@ -215,13 +221,24 @@ def _mark(root) -> list[str]:
 def _tidy(text: str) -> str:
     """Runs of spaces to one, at most one blank line between paragraphs, no edge whitespace."""
     if _LINE not in text:
-        return " ".join(text.split())  # one paragraph of one line
-    blocks = (_tidy_lines(b) if _LINE in b else " ".join(b.split()) for b in text.split(_PARAGRAPH))
+        return _spaced(text)  # one paragraph of one line
+    if _LINE not in text.replace(_PARAGRAPH, ""):  # paragraphs of one line each
+        return _PARAGRAPH.join([p for b in text.split(_PARAGRAPH) if (p := _spaced(b))])
+    blocks = (_tidy_lines(b) if _LINE in b else _spaced(b) for b in text.split(_PARAGRAPH))
     return _PARAGRAPH.join(filter(None, blocks))
 
 
 def _tidy_lines(block: str) -> str:
-    return _LINE.join(filter(None, (" ".join(line.split()) for line in block.split(_LINE))))
+    return _LINE.join(filter(None, map(_spaced, block.split(_LINE))))
+
+
+def _spaced(line: str) -> str:
+    """Runs of whitespace to one space, none at the edges (``" ".join(line.split())``)."""
+    # Already so, as most lines are, when its only whitespace is single inner spaces: every
+    # whitespace character but the space is unprintable (tests/test_timelinejs.py checks).
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line
+    return " ".join(line.split())
 
 
 class _Text:
