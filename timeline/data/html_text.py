@@ -13,6 +13,7 @@ text, and every place that shows it treats it as text.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from html.parser import HTMLParser
@@ -117,6 +118,8 @@ _BATCH = 1000  # fragments per shared parse: bounds the document and the re-read
 # Each fragment's part of the shared document: an element of no meaning to the rules (not a
 # paragraph), so the tree is marked only where the fragments' own markup is.
 _PART = "rt-fragment"
+_BREAKS = re.compile("\n{3,}")
+_PRIVATE_USE = "\ue000"  # opens the token that ends each part's text: no text has it
 # Where a fragment's text reads differently inside a part than alone: it is read alone.
 _DOCUMENT_END = re.compile("</(?:html|body)", re.IGNORECASE)
 
@@ -133,7 +136,9 @@ def _batch_texts(htmls: list[str]) -> list[str]:
     """
     if len(htmls) <= 1:
         return [html_to_text(html) for html in htmls]
-    token = secrets.token_hex(8)
+    token = _PRIVATE_USE + secrets.token_hex(8)
+    if any(token in html for html in htmls):
+        return _batch_texts(htmls)  # a draw of 1 in 2**64 that one of them holds
     document = "".join(f'<{_PART} n="{token}-{n}">{h}</{_PART}>' for n, h in enumerate(htmls))
     # A last, empty mark: a fragment that swallows its own closing tag swallows this too.
     document += f'<{_PART} n="{token}-{len(htmls)}"></{_PART}>'
@@ -143,11 +148,13 @@ def _batch_texts(htmls: list[str]) -> list[str]:
         root = None  # one of them libxml2 refuses (a lone surrogate): halves find which
     body = root[0] if root is not None and len(root) == 1 else None
     if body is not None and _parts_intact(body, token, len(htmls) + 1):
-        _mark(body)
-        return [
-            _tidy(etree.tostring(d, method="text", encoding="unicode", with_tail=False))
-            for d in body[:-1]
-        ]
+        _mark_links(body)
+        # Each part's text, then the token as a paragraph of its own: one string from libxslt
+        # holds them all, tidied at once (a paragraph break never joins two paragraphs).
+        parted = str(_text_of_parts()(root.getroottree(), end=etree.XSLT.strparam(token)))
+        # Two line breaks or more break a paragraph alike: fewer empty paragraphs to tidy.
+        parted = _BREAKS.sub(_PARAGRAPH, parted)
+        return [text.strip(_LINE) for text in _tidy(parted).split(token)[:-1]]
     half = len(htmls) // 2
     return _batch_texts(htmls[:half]) + _batch_texts(htmls[half:])
 
@@ -157,6 +164,30 @@ def _parts_intact(body, token: str, count: int) -> bool:
     if body.tag != "body" or len(body) != count or body.xpath("count(text())"):
         return False
     return body.xpath(f"./{_PART}/@n") == [f"{token}-{n}" for n in range(count)]
+
+
+@functools.cache
+def _text_of_parts() -> etree.XSLT:
+    """The rules of ``_mark`` but links', in libxslt: each part's text, then its end mark."""
+    blocks, dropped = "|".join(sorted(_BLOCKS)), "|".join(sorted(_DROPPED))
+    return etree.XSLT(
+        etree.XML(f"""
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:param name="end"/>
+  <xsl:template match="/">
+    <xsl:for-each select="html/body/{_PART}[position() &lt; last()]">
+      <xsl:apply-templates/>
+      <xsl:text>&#10;&#10;</xsl:text><xsl:value-of select="$end"/><xsl:text>&#10;&#10;</xsl:text>
+    </xsl:for-each>
+  </xsl:template>
+  <xsl:template match="{blocks}">
+    <xsl:text>&#10;&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;&#10;</xsl:text>
+  </xsl:template>
+  <xsl:template match="br"><xsl:text>&#10;</xsl:text></xsl:template>
+  <xsl:template match="{dropped}"/>
+</xsl:stylesheet>""")
+    )
 
 
 def _walk(html: str) -> tuple[list[str], list[str]]:
@@ -187,18 +218,7 @@ def _mark(root) -> list[str]:
     A tag at a time, each found by libxml2: links first, so that a link's words are its own
     text, before any paragraph breaks go into it.
     """
-    links = []
-    dropping = next(root.iter(*_DROPPED), None) is not None  # else no link is inside one
-    for element in root.iter("a"):
-        href = (element.get("href") or "").strip()
-        if not is_web_link(href):
-            continue
-        if dropping and next(element.iterancestors(*_DROPPED), None) is not None:
-            continue
-        links.append(href)
-        words = " ".join("".join(element.itertext()).split())
-        if words != href:
-            element.tail = (f" ({href})" if words else href) + (element.tail or "")
+    links = _mark_links(root)
     for element in root.iter(*_BLOCKS):
         element.text = _PARAGRAPH + (element.text or "")
         element.tail = _PARAGRAPH + (element.tail or "")
@@ -215,6 +235,24 @@ def _mark(root) -> list[str]:
         elif tail:
             parent.text = (parent.text or "") + tail
         parent.remove(element)
+    return links
+
+
+def _mark_links(root) -> list[str]:
+    """Each http(s) link's URL written after its words (when they are not the URL itself),
+    unless the link is inside an element that is dropped; the links, in order."""
+    links = []
+    dropping = next(root.iter(*_DROPPED), None) is not None  # else no link is inside one
+    for element in root.iter("a"):
+        href = (element.get("href") or "").strip()
+        if not is_web_link(href):
+            continue
+        if dropping and next(element.iterancestors(*_DROPPED), None) is not None:
+            continue
+        links.append(href)
+        words = " ".join("".join(element.itertext()).split())
+        if words != href:
+            element.tail = (f" ({href})" if words else href) + (element.tail or "")
     return links
 
 
