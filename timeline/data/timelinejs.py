@@ -21,6 +21,8 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import add
 from pathlib import Path
 
 import pandas as pd
@@ -309,32 +311,30 @@ def _json_slides(name: str, doc: dict, *, title_only: bool = False) -> tuple[Sli
 
 
 def _json_cells(items: list[dict], lines: list[int], places: list[str], kinds: list[str]) -> Slides:
-    """The slides' fields a list at a time (each list built in one pass)."""
-    texts = _objects([item.get("text") for item in items])
-    media = _objects([item.get("media") for item in items])
-    starts = _objects([item.get("start_date") for item in items])
-    ends = _objects([item.get("end_date") for item in items])
+    """The slides' fields a list at a time (``map`` runs each pass in C)."""
+    texts, media, starts, ends = (
+        _objects(_field(items, key)) for key in ("text", "media", "start_date", "end_date")
+    )
     displays = [
         i.get("display_date") or d.get("display_date") for i, d in zip(items, starts, strict=True)
     ]
     cells = {
-        "year": _texts([d.get("year") for d in starts]),
-        "month": _texts([d.get("month") for d in starts]),
-        "day": _texts([d.get("day") for d in starts]),
-        "end_year": _texts([d.get("year") for d in ends]),
-        "end_month": _texts([d.get("month") for d in ends]),
-        "end_day": _texts([d.get("day") for d in ends]),
+        "year": _texts(_field(starts, "year")),
+        "month": _texts(_field(starts, "month")),
+        "day": _texts(_field(starts, "day")),
+        "end_year": _texts(_field(ends, "year")),
+        "end_month": _texts(_field(ends, "month")),
+        "end_day": _texts(_field(ends, "day")),
         "display_date": _texts(displays),
-        "headline": _texts([t.get("headline") for t in texts]),
-        "text": _texts([t.get("text") for t in texts]),
-        "media": _texts([m.get("url") for m in media]),
-        "credit": _texts([m.get("credit") for m in media]),
-        "caption": _texts([m.get("caption") for m in media]),
-        "group": _texts([item.get("group") for item in items]),
-        "unique_id": _texts([item.get("unique_id") for item in items]),
+        "headline": _texts(_field(texts, "headline")),
+        "text": _texts(_field(texts, "text")),
+        "media": _texts(_field(media, "url")),
+        "credit": _texts(_field(media, "credit")),
+        "caption": _texts(_field(media, "caption")),
+        "group": _texts(_field(items, "group")),
+        "unique_id": _texts(_field(items, "unique_id")),
     }
-    extension = [item.get(EXTENSION) or _NOTHING for item in items]
-    extension = [e if type(e) is dict else _NOTHING for e in extension]
+    extension = [e if type(e) is dict and e else _NOTHING for e in _field(items, EXTENSION)]
     for i in (i for i, e in enumerate(extension) if e):
         # Written by timeline convert: the rest of the slide is ours, said again for TimelineJS.
         for key, values in cells.items():
@@ -342,13 +342,21 @@ def _json_cells(items: list[dict], lines: list[int], places: list[str], kinds: l
     return Slides(lines, places, kinds, cells, extension)
 
 
+def _field(objects: list[dict], key: str) -> list:
+    return list(map(dict.get, objects, repeat(key)))
+
+
 def _objects(values: list) -> list[dict]:
     return [v if type(v) is dict else _NOTHING for v in values]
 
 
 def _texts(values: list) -> list[str]:
-    """``_text`` of each value: in one pass when they are all text (or all numbers)."""
+    """``_text`` of each value: in one pass when they are all text (or all whole numbers)."""
     types = set(map(type, values))
+    if types <= {str}:
+        return list(map(str.strip, values))
+    if types <= {int}:
+        return list(map(str, values))
     if types <= {str, type(None)}:
         return ["" if v is None else v.strip() for v in values]
     if types <= {int, type(None)}:
@@ -480,16 +488,16 @@ def _date_column(
     reads any row where one of them is not plain digits in range, and says what is wrong.
     """
     years, months, days = parts
+    # "?" for a part edtf must read; a day without a month is one too.
     year_text = {v: _digits(v, FIRST_YEAR, LAST_YEAR, "{:04d}") for v in set(years)}
-    month_text = {v: _digits(v, 1, 12, "-{:02d}") for v in set(months)}
-    day_text = {v: _digits(v, 1, 31, "-{:02d}") for v in set(days)}
-    texts, slow = [], []
-    for i, (y, m, d) in enumerate(zip(years, months, days, strict=True)):
-        text = (year_text[y] or "?") + (month_text[m] or "?") + (day_text[d] or "?")
-        if "?" in text or (d and not m) or (not y and (m or d)):
-            slow.append(i)
-        texts.append(text)
-    for i in slow:
+    month_day = {
+        (m, d): "?" if d and not m else _digits(m, 1, 12, "-{:02d}") + _digits(d, 1, 31, "-{:02d}")
+        for m, d in set(zip(months, days, strict=True))
+    }
+    later = map(month_day.get, zip(months, days, strict=True))
+    texts = list(map(add, map(year_text.get, years), later))
+    # A month or day without a year starts with "-".
+    for i in [i for i, text in enumerate(texts) if "?" in text or text[:1] == "-"]:
         given = [p[i] for p in parts]
         texts[i], expected = edtf(*given)
         if expected:
@@ -499,13 +507,13 @@ def _date_column(
     return texts
 
 
-def _digits(value: str, low: int, high: int, form: str) -> str | None:
+def _digits(value: str, low: int, high: int, form: str) -> str:
     """'' for '', the number in ``form`` when ``value`` is plain digits from low to high, else
-    None (for ``edtf`` to read)."""
+    '?' (for ``edtf`` to read)."""
     if not value:
         return ""
     if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
-        return None
+        return "?"
     return form.format(int(value))
 
 
