@@ -13,7 +13,7 @@ from conftest import DATA
 from timeline.cli import cli
 from timeline.convert import to_timelinejs
 from timeline.data import DataError, load_dataset
-from timeline.data.html_text import html_texts, html_to_text
+from timeline.data.html_text import html_links, html_texts, html_texts_and_links, html_to_text
 from timeline.data.timelinejs import NO_SOURCE
 
 FILES = Path(__file__).resolve().parent / "timelinejs"
@@ -165,6 +165,9 @@ def test_html_texts_read_many_fragments_as_each_alone():
     # Read together, in every order and mixed with many everyday fragments: the same texts.
     many = FRAGMENTS * 40 + FRAGMENTS[::-1] * 40
     assert html_texts(many) == [html_to_text(f) for f in many]
+    texts, links = html_texts_and_links(many)
+    assert (texts, links) == (html_texts(many), [html_links(f) for f in many])
+    assert links[4] == ["https://x.org/a?b=1&c=2"]
     for i in range(len(FRAGMENTS)):
         rotated = FRAGMENTS[i:] + FRAGMENTS[:i]
         assert html_texts(rotated) == [html_to_text(f) for f in rotated]

@@ -85,21 +85,43 @@ def html_texts(htmls: list[str]) -> list[str]:
     Starting a parse costs about as much as reading a short fragment, so the fragments with
     markup are read together, up to ``_BATCH`` in one document (``_batch_texts``).
     """
-    texts = [""] * len(htmls)
+    return _read_all(htmls, with_links=False)[0]
+
+
+def html_texts_and_links(htmls: list[str]) -> tuple[list[str], list[list[str]]]:
+    """``html_texts`` of the fragments, and each one's ``html_links``, from the same parses."""
+    return _read_all(htmls, with_links=True)
+
+
+def _read_all(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
+    texts, links = [""] * len(htmls), [[] for _ in htmls] if with_links else []
     shared: list[int] = []
     for i, html in enumerate(htmls):
         if "<" not in html and "&" not in html:
-            texts[i] = _tidy(html)  # plain text: no parser needed
+            texts[i] = _tidy(html)  # plain text: no parser needed, and no links
         elif _DOCUMENT_END.search(html):
-            texts[i] = html_to_text(html)  # what follows these reads differently in a division
+            # What follows these reads differently in a part: each is read alone.
+            texts[i], found = _read_one(html)
+            if with_links:
+                links[i] = found
         else:
             shared.append(i)
     for start in range(0, len(shared), _BATCH):
         batch = shared[start : start + _BATCH]
-        read = _batch_texts([htmls[i] for i in batch])
-        for i, text in zip(batch, read, strict=True):
-            texts[i] = text
-    return texts
+        read, found = _batch_texts([htmls[i] for i in batch], with_links=with_links)
+        for n, i in enumerate(batch):
+            texts[i] = read[n]
+            if with_links:
+                links[i] = found[n]
+    return texts, links
+
+
+def _read_one(html: str) -> tuple[str, list[str]]:
+    """``html_to_text`` and ``html_links`` of ``html``, from one parse."""
+    if "<" not in html and "&" not in html:
+        return _tidy(html), []
+    parts, found = _walk(html)
+    return _tidy("".join(parts)), list(dict.fromkeys(found))
 
 
 def html_links(html: str) -> list[str]:
@@ -124,8 +146,8 @@ _PRIVATE_USE = "\ue000"  # opens the token that ends each part's text: no text h
 _DOCUMENT_END = re.compile("</(?:html|body)", re.IGNORECASE)
 
 
-def _batch_texts(htmls: list[str]) -> list[str]:
-    """The text of each fragment, read in one parse when the parsed document allows it.
+def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
+    """The text (and links) of each fragment, read in one parse when the document allows it.
 
     Each fragment goes into an element marked with a random token and its number. A fragment
     cannot forge a mark it does not know, so if the document's body holds exactly the marked
@@ -135,10 +157,11 @@ def _batch_texts(htmls: list[str]) -> list[str]:
     it). Otherwise each half is read again the same way, down to single fragments.
     """
     if len(htmls) <= 1:
-        return [html_to_text(html) for html in htmls]
+        read = [_read_one(html) for html in htmls]
+        return [text for text, _ in read], [found for _, found in read]
     token = _PRIVATE_USE + secrets.token_hex(8)
     if any(token in html for html in htmls):
-        return _batch_texts(htmls)  # a draw of 1 in 2**64 that one of them holds
+        return _batch_texts(htmls, with_links=with_links)  # a 1 in 2**64 draw one of them holds
     document = "".join(f'<{_PART} n="{token}-{n}">{h}</{_PART}>' for n, h in enumerate(htmls))
     # A last, empty mark: a fragment that swallows its own closing tag swallows this too.
     document += f'<{_PART} n="{token}-{len(htmls)}"></{_PART}>'
@@ -148,15 +171,20 @@ def _batch_texts(htmls: list[str]) -> list[str]:
         root = None  # one of them libxml2 refuses (a lone surrogate): halves find which
     body = root[0] if root is not None and len(root) == 1 else None
     if body is not None and _parts_intact(body, token, len(htmls) + 1):
-        _mark_links(body)
+        found = []
+        if with_links:  # a call a part: only for the credits, which may name a link
+            found = [list(dict.fromkeys(_mark_links(part))) for part in body[:-1]]
+        else:
+            _mark_links(body)
         # Each part's text, then the token as a paragraph of its own: one string from libxslt
         # holds them all, tidied at once (a paragraph break never joins two paragraphs).
         parted = str(_text_of_parts()(root.getroottree(), end=etree.XSLT.strparam(token)))
         # Two line breaks or more break a paragraph alike: fewer empty paragraphs to tidy.
         parted = _BREAKS.sub(_PARAGRAPH, parted)
-        return [text.strip(_LINE) for text in _tidy(parted).split(token)[:-1]]
+        return [text.strip(_LINE) for text in _tidy(parted).split(token)[:-1]], found
     half = len(htmls) // 2
-    return _batch_texts(htmls[:half]) + _batch_texts(htmls[half:])
+    first, second = (_batch_texts(h, with_links=with_links) for h in (htmls[:half], htmls[half:]))
+    return first[0] + second[0], first[1] + second[1]
 
 
 def _parts_intact(body, token: str, count: int) -> bool:

@@ -29,7 +29,12 @@ import pandas as pd
 import pyarrow as pa
 
 from timeline.data.fields import COLUMNS, SLUG, TITLE_MAX, slugify
-from timeline.data.html_text import html_links, html_texts, html_to_text, is_web_link
+from timeline.data.html_text import (
+    html_texts,
+    html_texts_and_links,
+    html_to_text,
+    is_web_link,
+)
 from timeline.data.info import DatasetInfo
 from timeline.data.problems import DataError, Problem, file_error
 from timeline.data.read import decode, max_bytes, read_bytes
@@ -433,10 +438,11 @@ def _table(
     columns = {c: [""] * len(slides.line) for c in COLUMNS}
     columns["kind"] = slides.kind
     columns["title"], columns["summary"] = _titles_and_summaries(cells, slides.kind)
-    columns["source"] = [text or NO_SOURCE for text in html_texts(cells["credit"])]
+    credits, credit_links = html_texts_and_links(cells["credit"])
+    columns["source"] = [text or NO_SOURCE for text in credits]
     columns["url"] = [
-        media if media and is_web_link(media) else next(iter(html_links(credit)), "")
-        for media, credit in zip(cells["media"], cells["credit"], strict=True)
+        media if media and is_web_link(media) else next(iter(links), "")
+        for media, links in zip(cells["media"], credit_links, strict=True)
     ]
     columns["date_note"] = list(map(_one_line, cells["display_date"]))
     for column, prefix in (("start", ""), ("end", "end_")):
