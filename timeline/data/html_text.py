@@ -53,6 +53,7 @@ _BLOCKS = frozenset(
     }
 )
 _PARAGRAPH = "\n\n"
+_NO_LINKS: list[str] = []
 _NOT_IN_LINKS = frozenset("<>\"'`")
 _LINE = "\n"
 
@@ -94,7 +95,8 @@ def html_texts_and_links(htmls: list[str]) -> tuple[list[str], list[list[str]]]:
 
 
 def _read_all(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
-    texts, links = [""] * len(htmls), [[] for _ in htmls] if with_links else []
+    # Each fragment's links replace the shared empty list when it has some: it is never changed.
+    texts, links = [""] * len(htmls), [_NO_LINKS] * len(htmls) if with_links else []
     shared: list[int] = []
     for i, html in enumerate(htmls):
         if "<" not in html and "&" not in html:
