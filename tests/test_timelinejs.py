@@ -13,7 +13,7 @@ from conftest import DATA
 from timeline.cli import cli
 from timeline.convert import to_timelinejs
 from timeline.data import DataError, load_dataset
-from timeline.data.html_text import html_links, html_to_text
+from timeline.data.html_text import html_links, html_texts, html_texts_and_links, html_to_text
 from timeline.data.sources import cite
 from timeline.data.timelinejs import NO_SOURCE
 
@@ -127,6 +127,51 @@ def test_html_and_hostile_markup_become_plain_text():
 )
 def test_html_to_text(html, text):
     assert html_to_text(html) == text
+    assert html_texts([html]) == [text]
+
+
+# Fragments as a sheet's column holds them: plain prose (no parse), entities without tags,
+# everyday markup, and markup that would run on into the next fragment if they were read as
+# one document (an open comment, quote or raw-text element, a stray end tag).
+FRAGMENTS = [
+    "Plain   prose,\n\n\n two paragraphs.",
+    "Talks &amp; aid: 3 &lt; 4",
+    "a < b and c > d",
+    "<3 and <= 4",
+    '<p>Talks <b>begin</b>.</p><p>See <a href="https://x.org/a?b=1&amp;c=2">this</a>.</p>',
+    "<p>unclosed <b>bold",
+    "before <!-- an open comment",
+    '<a href="https://x.org/open-quote>words',
+    "<textarea>raw text, never closed",
+    "</div></body>after the stray end tags",
+    "<div>an open division<p>inside",
+    '<a href="javascript:alert(1)">js</a> and <script>alert(2)</script>gone',
+    "<table><tr><td>cell",
+    "</html>text after",
+    "",
+    "last &amp; plain",
+]
+
+
+def test_html_texts_read_many_fragments_as_each_alone():
+    alone = [html_to_text(f) for f in FRAGMENTS]
+    assert alone[:5] == [
+        "Plain prose,\n\ntwo paragraphs.",
+        "Talks & aid: 3 < 4",
+        "a < b and c > d",
+        "<3 and <= 4",
+        "Talks begin.\n\nSee this (https://x.org/a?b=1&c=2).",
+    ]
+    assert alone[11] == "js and gone"  # no javascript: link, no script text
+    # Read together, in every order and mixed with many everyday fragments: the same texts.
+    many = FRAGMENTS * 40 + FRAGMENTS[::-1] * 40
+    assert html_texts(many) == [html_to_text(f) for f in many]
+    texts, links = html_texts_and_links(many)
+    assert (texts, links) == (html_texts(many), [html_links(f) for f in many])
+    assert links[4] == ["https://x.org/a?b=1&c=2"]
+    for i in range(len(FRAGMENTS)):
+        rotated = FRAGMENTS[i:] + FRAGMENTS[:i]
+        assert html_texts(rotated) == [html_to_text(f) for f in rotated]
 
 
 def test_years_before_1_or_past_pandas_timestamps_name_the_row(tmp_path):
@@ -168,14 +213,23 @@ def test_broken_files_give_a_message_not_a_traceback(tmp_path, name, content, ex
     assert "Traceback" not in result.output
 
 
-def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("name", "head"),
+    [("big.json", b'{"events": ['), ("big.csv", b"Year,Headline\n"), ("big.xlsx", b"PK")],
+)
+def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(
+    tmp_path, monkeypatch, name, head
+):
     import timeline.data.timelinejs as timelinejs
 
-    path = tmp_path / "big.json"
+    path = tmp_path / name
     with path.open("wb") as handle:
-        handle.truncate(50 * 1024**2)  # 50 MB of zeros: not JSON, so parsing would say so
+        handle.write(head)  # a TimelineJS file's start, then zeros: parsing would say so
+        handle.truncate(50 * 1024**2)
+    assert timelinejs.timelinejs_format(path)  # read as TimelineJS, not as our CSV
     monkeypatch.setenv("TIMELINE_MAX_BYTES", str(10 * 1024**2))
-    monkeypatch.setattr(timelinejs, "_json_slides", lambda *a: pytest.fail("parsed"))
+    for parse in ("_json_document", "_csv_rows", "_xlsx_rows"):
+        monkeypatch.setattr(timelinejs, parse, lambda *a: pytest.fail("parsed"))
     with pytest.raises(DataError) as caught:
         load_dataset(path)
     assert "file is 52,428,800 bytes; the limit is 10,485,760 bytes" in str(caught.value)

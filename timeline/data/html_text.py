@@ -13,6 +13,9 @@ text, and every place that shows it treats it as text.
 
 from __future__ import annotations
 
+import functools
+import re
+import secrets
 from html.parser import HTMLParser
 
 from lxml import etree
@@ -50,6 +53,8 @@ _BLOCKS = frozenset(
     }
 )
 _PARAGRAPH = "\n\n"
+_NO_LINKS: list[str] = []
+_NOT_IN_LINKS = frozenset("<>\"'`")
 _LINE = "\n"
 
 
@@ -60,7 +65,8 @@ def is_web_link(url: str) -> bool:
     if not lowered.startswith(("http://", "https://")):
         return False
     host = url.split("://", 1)[1]
-    return bool(host) and not any(c.isspace() or c in "<>\"'`" for c in url)
+    # url.split() is [url] when no character of it is whitespace (str.isspace's, as split's).
+    return bool(host) and url.split() == [url] and _NOT_IN_LINKS.isdisjoint(url)
 
 
 def html_to_text(html: str) -> str:
@@ -74,6 +80,52 @@ def html_to_text(html: str) -> str:
     return _tidy("".join(_walk(html)[0]))
 
 
+def html_texts(htmls: list[str]) -> list[str]:
+    """``html_to_text`` of each fragment, the same text, with many fragments to one parse.
+
+    Starting a parse costs about as much as reading a short fragment, so the fragments with
+    markup are read together, up to ``_BATCH`` in one document (``_batch_texts``).
+    """
+    return _read_all(htmls, with_links=False)[0]
+
+
+def html_texts_and_links(htmls: list[str]) -> tuple[list[str], list[list[str]]]:
+    """``html_texts`` of the fragments, and each one's ``html_links``, from the same parses."""
+    return _read_all(htmls, with_links=True)
+
+
+def _read_all(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
+    # Each fragment's links replace the shared empty list when it has some: it is never changed.
+    texts, links = [""] * len(htmls), [_NO_LINKS] * len(htmls) if with_links else []
+    shared: list[int] = []
+    for i, html in enumerate(htmls):
+        if "<" not in html and "&" not in html:
+            texts[i] = _tidy(html)  # plain text: no parser needed, and no links
+        elif _DOCUMENT_END.search(html):
+            # What follows these reads differently in a part: each is read alone.
+            texts[i], found = _read_one(html)
+            if with_links:
+                links[i] = found
+        else:
+            shared.append(i)
+    for start in range(0, len(shared), _BATCH):
+        batch = shared[start : start + _BATCH]
+        read, found = _batch_texts([htmls[i] for i in batch], with_links=with_links)
+        for n, i in enumerate(batch):
+            texts[i] = read[n]
+            if with_links:
+                links[i] = found[n]
+    return texts, links
+
+
+def _read_one(html: str) -> tuple[str, list[str]]:
+    """``html_to_text`` and ``html_links`` of ``html``, from one parse."""
+    if "<" not in html and "&" not in html:
+        return _tidy(html), []
+    parts, found = _walk(html)
+    return _tidy("".join(parts)), list(dict.fromkeys(found))
+
+
 def html_links(html: str) -> list[str]:
     """The http(s) URLs the fragment links to, in order, each once."""
     if "<" not in html:
@@ -84,6 +136,88 @@ def html_links(html: str) -> list[str]:
 _LXML = etree.HTMLParser(
     recover=True, no_network=True, remove_comments=True, remove_pis=True, default_doctype=False
 )
+
+
+_BATCH = 1000  # fragments per shared parse: bounds the document and the re-reading on a miss
+# Each fragment's part of the shared document: an element of no meaning to the rules (not a
+# paragraph), so the tree is marked only where the fragments' own markup is.
+_PART = "rt-fragment"
+_BREAKS = re.compile("\n{3,}")
+_PRIVATE_USE = "\ue000"  # opens the token that ends each part's text: no text has it
+# Where a fragment's text reads differently inside a part than alone: it is read alone.
+_DOCUMENT_END = re.compile("</(?:html|body)", re.IGNORECASE)
+
+
+def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
+    """The text (and links) of each fragment, read in one parse when the document allows it.
+
+    Each fragment goes into an element marked with a random token and its number. A fragment
+    cannot forge a mark it does not know, so if the document's body holds exactly the marked
+    parts in order, with nothing between them, no fragment reached into another (an open
+    comment, quote or ``<textarea>`` that swallows what follows removes the next mark, and a
+    last empty part follows the last fragment; an unclosed ``<div>`` nests the next part in
+    it). Otherwise each half is read again the same way, down to single fragments.
+    """
+    if len(htmls) <= 1:
+        read = [_read_one(html) for html in htmls]
+        return [text for text, _ in read], [found for _, found in read]
+    token = _PRIVATE_USE + secrets.token_hex(8)
+    if any(token in html for html in htmls):
+        return _batch_texts(htmls, with_links=with_links)  # a 1 in 2**64 draw one of them holds
+    document = "".join(f'<{_PART} n="{token}-{n}">{h}</{_PART}>' for n, h in enumerate(htmls))
+    # A last, empty mark: a fragment that swallows its own closing tag swallows this too.
+    document += f'<{_PART} n="{token}-{len(htmls)}"></{_PART}>'
+    try:
+        root = etree.fromstring(document, _LXML)
+    except (ValueError, etree.LxmlError):
+        root = None  # one of them libxml2 refuses (a lone surrogate): halves find which
+    body = root[0] if root is not None and len(root) == 1 else None
+    if body is not None and _parts_intact(body, token, len(htmls) + 1):
+        found = []
+        if with_links:  # a call a part: only for the credits, which may name a link
+            found = [list(dict.fromkeys(_mark_links(part))) for part in body[:-1]]
+        else:
+            _mark_links(body)
+        # Each part's text, then the token as a paragraph of its own: one string from libxslt
+        # holds them all, tidied at once (a paragraph break never joins two paragraphs).
+        parted = str(_text_of_parts()(root.getroottree(), end=etree.XSLT.strparam(token)))
+        # Two line breaks or more break a paragraph alike: fewer empty paragraphs to tidy.
+        parted = _BREAKS.sub(_PARAGRAPH, parted)
+        return [text.strip(_LINE) for text in _tidy(parted).split(token)[:-1]], found
+    half = len(htmls) // 2
+    first, second = (_batch_texts(h, with_links=with_links) for h in (htmls[:half], htmls[half:]))
+    return first[0] + second[0], first[1] + second[1]
+
+
+def _parts_intact(body, token: str, count: int) -> bool:
+    """The body holds exactly ``count`` marked parts, in order, and nothing else."""
+    if body.tag != "body" or len(body) != count or body.xpath("count(text())"):
+        return False
+    return body.xpath(f"./{_PART}/@n") == [f"{token}-{n}" for n in range(count)]
+
+
+@functools.cache
+def _text_of_parts() -> etree.XSLT:
+    """The rules of ``_mark`` but links', in libxslt: each part's text, then its end mark."""
+    blocks, dropped = "|".join(sorted(_BLOCKS)), "|".join(sorted(_DROPPED))
+    return etree.XSLT(
+        etree.XML(f"""
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:param name="end"/>
+  <xsl:template match="/">
+    <xsl:for-each select="html/body/{_PART}[position() &lt; last()]">
+      <xsl:apply-templates/>
+      <xsl:text>&#10;&#10;</xsl:text><xsl:value-of select="$end"/><xsl:text>&#10;&#10;</xsl:text>
+    </xsl:for-each>
+  </xsl:template>
+  <xsl:template match="{blocks}">
+    <xsl:text>&#10;&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;&#10;</xsl:text>
+  </xsl:template>
+  <xsl:template match="br"><xsl:text>&#10;</xsl:text></xsl:template>
+  <xsl:template match="{dropped}"/>
+</xsl:stylesheet>""")
+    )
 
 
 def _walk(html: str) -> tuple[list[str], list[str]]:
@@ -103,25 +237,24 @@ def _walk(html: str) -> tuple[list[str], list[str]]:
 
 
 def _lxml_text(root) -> tuple[list[str], list[str]]:
-    """The same rules as ``_Text``, marking up libxml2's tree for its own text serialiser."""
-    links, dropped = [], []
-    for element in root.iter():
-        tag = element.tag
-        if tag in _BLOCKS:
-            element.text = _PARAGRAPH + (element.text or "")
-            element.tail = _PARAGRAPH + (element.tail or "")
-        elif tag == "br":
-            element.tail = _LINE + (element.tail or "")
-        elif tag == "a":
-            href = (element.get("href") or "").strip()
-            if is_web_link(href) and next(element.iterancestors(*_DROPPED), None) is None:
-                links.append(href)
-                words = " ".join("".join(element.itertext()).split())
-                if words != href:
-                    element.tail = (f" ({href})" if words else href) + (element.tail or "")
-        elif tag in _DROPPED:
-            dropped.append(element)
-    for element in dropped:
+    links = _mark(root)
+    return [etree.tostring(root, method="text", encoding="unicode", with_tail=False)], links
+
+
+def _mark(root) -> list[str]:
+    """The same rules as ``_Text``, marking up libxml2's tree for its own text serialiser;
+    the http(s) links found, in order.
+
+    A tag at a time, each found by libxml2: links first, so that a link's words are its own
+    text, before any paragraph breaks go into it.
+    """
+    links = _mark_links(root)
+    for element in root.iter(*_BLOCKS):
+        element.text = _PARAGRAPH + (element.text or "")
+        element.tail = _PARAGRAPH + (element.tail or "")
+    for element in root.iter("br"):
+        element.tail = _LINE + (element.tail or "")
+    for element in list(root.iter(*_DROPPED)):
         tail, parent = element.tail, element.getparent()
         if parent is None:
             continue
@@ -132,21 +265,48 @@ def _lxml_text(root) -> tuple[list[str], list[str]]:
         elif tail:
             parent.text = (parent.text or "") + tail
         parent.remove(element)
-    return [etree.tostring(root, method="text", encoding="unicode", with_tail=False)], links
+    return links
+
+
+def _mark_links(root) -> list[str]:
+    """Each http(s) link's URL written after its words (when they are not the URL itself),
+    unless the link is inside an element that is dropped; the links, in order."""
+    links = []
+    dropping = next(root.iter(*_DROPPED), None) is not None  # else no link is inside one
+    for element in root.iter("a"):
+        href = (element.get("href") or "").strip()
+        if not is_web_link(href):
+            continue
+        if dropping and next(element.iterancestors(*_DROPPED), None) is not None:
+            continue
+        links.append(href)
+        words = " ".join("".join(element.itertext()).split())
+        if words != href:
+            element.tail = (f" ({href})" if words else href) + (element.tail or "")
+    return links
 
 
 def _tidy(text: str) -> str:
     """Runs of spaces to one, at most one blank line between paragraphs, no edge whitespace."""
-    paragraphs = []
-    for block in text.split(_PARAGRAPH):
-        if _LINE in block:
-            lines = (" ".join(line.split()) for line in block.split(_LINE))
-            block = _LINE.join(filter(None, lines))
-        else:
-            block = " ".join(block.split())
-        if block:
-            paragraphs.append(block)
-    return _PARAGRAPH.join(paragraphs)
+    if _LINE not in text:
+        return _spaced(text)  # one paragraph of one line
+    if _LINE not in text.replace(_PARAGRAPH, ""):  # paragraphs of one line each
+        return _PARAGRAPH.join([p for b in text.split(_PARAGRAPH) if (p := _spaced(b))])
+    blocks = (_tidy_lines(b) if _LINE in b else _spaced(b) for b in text.split(_PARAGRAPH))
+    return _PARAGRAPH.join(filter(None, blocks))
+
+
+def _tidy_lines(block: str) -> str:
+    return _LINE.join(filter(None, map(_spaced, block.split(_LINE))))
+
+
+def _spaced(line: str) -> str:
+    """Runs of whitespace to one space, none at the edges (``" ".join(line.split())``)."""
+    # Already so, as most lines are, when its only whitespace is single inner spaces: every
+    # whitespace character but the space is unprintable (tests/test_timelinejs.py checks).
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line
+    return " ".join(line.split())
 
 
 class _Text:

@@ -20,14 +20,21 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import add
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
 from timeline.data.fields import COLUMNS, SLUG, TITLE_MAX, slugify
-from timeline.data.html_text import html_links, html_to_text, is_web_link
+from timeline.data.html_text import (
+    html_texts,
+    html_texts_and_links,
+    html_to_text,
+    is_web_link,
+)
 from timeline.data.info import DatasetInfo
 from timeline.data.problems import DataError, Problem, file_error
 from timeline.data.read import decode, max_bytes, read_bytes
@@ -90,24 +97,58 @@ def timelinejs_format(path: Path) -> str | None:
     return "sheet" if {"year", "headline"} <= names else None
 
 
-@dataclass
-class Slide:
-    """One TimelineJS slide, whichever file it came from, with its cells as given."""
+# A slide's cells, each from a sheet's column (its header) or a JSON slide's field.
+_SHEET_CELLS = {
+    "year": "Year",
+    "month": "Month",
+    "day": "Day",
+    "end_year": "End Year",
+    "end_month": "End Month",
+    "end_day": "End Day",
+    "display_date": "Display Date",
+    "headline": "Headline",
+    "text": "Text",
+    "media": "Media",
+    "credit": "Media Credit",
+    "caption": "Media Caption",
+    "group": "Group",
+}
+_OURS_KEPT = ("headline", "unique_id")  # what is read of a slide carrying our object
+_NOTHING: dict = {}  # in place of a field that is not an object (never changed)
 
-    line: int  # the row's line (sheet) or position (JSON, 1-based), for ordering problems
-    place: str  # where a JSON's slide is ("events[3]"); a sheet's line number says it
-    kind: str  # "event", "era" or "title"
-    start: tuple = ("", "", "")  # year, month, day
-    end: tuple = ("", "", "")
-    display_date: str = ""
-    headline: str = ""
-    text: str = ""
-    media: str = ""
-    credit: str = ""
-    caption: str = ""
-    group: str = ""
-    unique_id: str = ""
-    extension: dict = field(default_factory=dict)
+
+@dataclass
+class Slides:
+    """A file's slides, a list per field, in file order: read a column at a time."""
+
+    line: list[int]  # the row's line (sheet) or position (JSON, 1-based), for ordering problems
+    place: list[str]  # where a JSON's slide is ("events[3]"); a sheet's line number says it
+    kind: list[str]  # "event", "era" or "title"
+    cells: dict[str, list[str]]  # _SHEET_CELLS' keys and unique_id: text as given, stripped
+    extension: list[dict]  # a slide's object from timeline convert, else empty
+
+    def places(self) -> dict[int, str]:
+        """Each slide's line and where a person finds it."""
+        return dict(zip(self.line, map(_place, self.place, self.cells["headline"]), strict=True))
+
+    def title(self) -> tuple[str, str] | None:
+        """The first title slide's headline and text."""
+        if "title" not in self.kind:
+            return None
+        i = self.kind.index("title")
+        return self.cells["headline"][i], self.cells["text"][i]
+
+    def events_and_eras(self) -> Slides:
+        if "title" not in self.kind:
+            return self
+        keep = [i for i, kind in enumerate(self.kind) if kind != "title"]
+
+        def pick(values: list) -> list:
+            return [values[i] for i in keep]
+
+        cells = {key: pick(values) for key, values in self.cells.items()}
+        extension = pick(self.extension)
+        return Slides(pick(self.line), pick(self.place), pick(self.kind), cells, extension)
 
 
 def read_timelinejs(path: Path) -> tuple[pd.DataFrame, DatasetInfo, Callable]:
@@ -127,14 +168,14 @@ def read_timelinejs(path: Path) -> tuple[pd.DataFrame, DatasetInfo, Callable]:
     else:
         slides, meta = _sheet_slides(name, _csv_rows(name, decode(name, data))), {}
     if ours is None:
-        frame, labels, problems = _table(name, [s for s in slides if s.kind != "title"], meta)
+        frame, labels, problems = _table(name, slides.events_and_eras(), meta)
     else:
         frame, labels, problems = *ours, []
 
     def located(found: list[Problem]) -> DataError:
         # A JSON's "lines" are its slides' positions: name the slide instead.
         every = _json_slides(name, doc)[0] if ours is not None else slides
-        places = {s.line: _place(s) for s in every}
+        places = every.places()
         json_file = fmt == "json"
         return DataError(
             [
@@ -145,16 +186,16 @@ def read_timelinejs(path: Path) -> tuple[pd.DataFrame, DatasetInfo, Callable]:
 
     if problems:
         raise located(problems)
-    info = _info(path, next((s for s in slides if s.kind == "title"), None), meta, labels)
+    info = _info(path, slides.title(), meta, labels)
     return frame, info, located
 
 
-def _place(slide: Slide) -> str:
+def _place(place: str, headline: str) -> str:
     """'events[3], ‘Salala: NATO air attack…’': where a person finds the slide."""
-    headline = _one_line(slide.headline)
+    headline = _one_line(headline)
     headline = headline if len(headline) <= 40 else headline[:39].rstrip() + "…"
     quoted = f"‘{headline}’" if headline else ""
-    return ", ".join(p for p in (slide.place, quoted) if p)
+    return ", ".join(p for p in (place, quoted) if p)
 
 
 def _csv_rows(name: str, text: str):
@@ -201,10 +242,10 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _sheet_slides(name: str, rows) -> list[Slide]:
-    header, slides = None, []
+def _sheet_slides(name: str, rows) -> Slides:
+    header, lines, body = None, [], []
     for line, row in rows:
-        if not any(c.strip() for c in row):
+        if not "".join(row).strip():
             continue
         if header is None:
             header = {c.strip().lower(): i for i, c in enumerate(row) if c.strip()}
@@ -215,33 +256,21 @@ def _sheet_slides(name: str, rows) -> list[Slide]:
                 )
                 raise DataError([Problem(name, line, c, None, expected) for c in missing])
             continue
-
-        slides.append(_sheet_slide(header, line, row))
+        lines.append(line)
+        body.append(row)
     if header is None:
         raise file_error(name, "the file is empty; expected the TimelineJS template's header")
-    return slides
 
+    def column(title: str) -> list[str]:
+        i = header.get(title.lower())
+        if i is None:
+            return [""] * len(body)
+        return [row[i].strip() if i < len(row) else "" for row in body]
 
-def _sheet_slide(header: dict[str, int], line: int, row: list[str]) -> Slide:
-    def cell(column: str) -> str:
-        i = header.get(column.lower())
-        return row[i].strip() if i is not None and i < len(row) else ""
-
-    kind = cell("Type").lower()
-    return Slide(
-        line=line,
-        place="",  # the line number says where
-        kind=kind if kind in ("title", "era") else "event",
-        start=(cell("Year"), cell("Month"), cell("Day")),
-        end=(cell("End Year"), cell("End Month"), cell("End Day")),
-        display_date=cell("Display Date"),
-        headline=cell("Headline"),
-        text=cell("Text"),
-        media=cell("Media"),
-        credit=cell("Media Credit"),
-        caption=cell("Media Caption"),
-        group=cell("Group"),
-    )
+    cells = {key: column(title) for key, title in _SHEET_CELLS.items()}
+    cells["unique_id"] = [""] * len(body)
+    kinds = [k if k in ("title", "era") else "event" for k in map(str.lower, column("Type"))]
+    return Slides(lines, [""] * len(body), kinds, cells, [_NOTHING] * len(body))
 
 
 def _json_document(name: str, data: bytes) -> dict:
@@ -256,29 +285,88 @@ def _json_document(name: str, data: bytes) -> dict:
     return doc
 
 
-def _json_slides(name: str, doc: dict, *, title_only: bool = False) -> tuple[list[Slide], dict]:
-    slides, problems = [], []
+def _json_slides(name: str, doc: dict, *, title_only: bool = False) -> tuple[Slides, dict]:
+    items, lines, places, kinds, problems = [], [], [], [], []
     title = doc.get("title")
     if isinstance(title, dict):
-        slides.append(_json_slide(title, 0, "title", "title"))
+        items.append(title)
+        lines.append(0)
+        places.append("title")
+        kinds.append("title")
     groups = () if title_only else (("events", "event"), ("eras", "era"))
     for key, kind in groups:
-        items = doc.get(key) or []
-        if not isinstance(items, list):
+        entries = doc.get(key) or []
+        if not isinstance(entries, list):
             problems.append(Problem(name, None, None, None, f"'{key}' must be a list of slides"))
             continue
-        for i, item in enumerate(items):
-            place = f"{key}[{i}]"
+        # Events from 1, then eras: the lines _ours_frame gives them too (the title is 0).
+        after_title = kinds[:1] == ["title"]
+        for i, item in enumerate(entries):
             if not isinstance(item, dict):
-                problems.append(Problem(name, None, None, None, f"{place}: expected an object"))
+                problems.append(Problem(name, None, None, None, f"{key}[{i}]: expected an object"))
                 continue
-            # Events from 1, then eras: the lines _ours_frame gives them too (the title is 0).
-            line = len(slides) + (not slides or slides[0].kind != "title")
-            slides.append(_json_slide(item, line, place, kind))
+            lines.append(len(items) + (not after_title))
+            items.append(item)
+            places.append(f"{key}[{i}]")
+            kinds.append(kind)
     if problems:
         raise DataError(problems)
     meta = doc.get(EXTENSION)
-    return slides, meta if isinstance(meta, dict) else {}
+    return _json_cells(items, lines, places, kinds), meta if isinstance(meta, dict) else {}
+
+
+def _json_cells(items: list[dict], lines: list[int], places: list[str], kinds: list[str]) -> Slides:
+    """The slides' fields a list at a time (``map`` runs each pass in C)."""
+    texts, media, starts, ends = (
+        _objects(_field(items, key)) for key in ("text", "media", "start_date", "end_date")
+    )
+    displays = [
+        i.get("display_date") or d.get("display_date") for i, d in zip(items, starts, strict=True)
+    ]
+    cells = {
+        "year": _texts(_field(starts, "year")),
+        "month": _texts(_field(starts, "month")),
+        "day": _texts(_field(starts, "day")),
+        "end_year": _texts(_field(ends, "year")),
+        "end_month": _texts(_field(ends, "month")),
+        "end_day": _texts(_field(ends, "day")),
+        "display_date": _texts(displays),
+        "headline": _texts(_field(texts, "headline")),
+        "text": _texts(_field(texts, "text")),
+        "media": _texts(_field(media, "url")),
+        "credit": _texts(_field(media, "credit")),
+        "caption": _texts(_field(media, "caption")),
+        "group": _texts(_field(items, "group")),
+        "unique_id": _texts(_field(items, "unique_id")),
+    }
+    extension = [e if type(e) is dict and e else _NOTHING for e in _field(items, EXTENSION)]
+    for i in (i for i, e in enumerate(extension) if e):
+        # Written by timeline convert: the rest of the slide is ours, said again for TimelineJS.
+        for key, values in cells.items():
+            values[i] = values[i] if key in _OURS_KEPT else ""
+    return Slides(lines, places, kinds, cells, extension)
+
+
+def _field(objects: list[dict], key: str) -> list:
+    return list(map(dict.get, objects, repeat(key)))
+
+
+def _objects(values: list) -> list[dict]:
+    return [v if type(v) is dict else _NOTHING for v in values]
+
+
+def _texts(values: list) -> list[str]:
+    """``_text`` of each value: in one pass when they are all text (or all whole numbers)."""
+    types = set(map(type, values))
+    if types <= {str}:
+        return list(map(str.strip, values))
+    if types <= {int}:
+        return list(map(str, values))
+    if types <= {str, type(None)}:
+        return ["" if v is None else v.strip() for v in values]
+    if types <= {int, type(None)}:
+        return ["" if v is None else str(v) for v in values]
+    return [_text(v) for v in values]
 
 
 def _ours_frame(doc: dict) -> tuple[pd.DataFrame, dict[str, str]] | None:
@@ -332,44 +420,6 @@ def _theme_labels(meta: dict, cells: set[str]) -> dict[str, str]:
     return labels
 
 
-def _json_slide(item: dict, line: int, place: str, kind: str) -> Slide:
-    text = item.get("text") if isinstance(item.get("text"), dict) else {}
-    extension = item.get(EXTENSION)
-    if isinstance(extension, dict) and extension:
-        # Written by timeline convert: the rest of the slide is ours, said again for TimelineJS.
-        headline = _text(text.get("headline"))
-        unique_id = _text(item.get("unique_id"))
-        return Slide(line, place, kind, headline=headline, unique_id=unique_id, extension=extension)
-    media = item.get("media") if isinstance(item.get("media"), dict) else {}
-    start = _date_parts(item.get("start_date"))
-    display = item.get("display_date") or _date_field(item.get("start_date"), "display_date")
-    return Slide(
-        line=line,
-        place=place,
-        kind=kind,
-        start=start,
-        end=_date_parts(item.get("end_date")),
-        display_date=_text(display),
-        headline=_text(text.get("headline")),
-        text=_text(text.get("text")),
-        media=_text(media.get("url")),
-        credit=_text(media.get("credit")),
-        caption=_text(media.get("caption")),
-        group=_text(item.get("group")),
-        unique_id=_text(item.get("unique_id")),
-    )
-
-
-def _date_parts(value) -> tuple[str, str, str]:
-    if not isinstance(value, dict):
-        return ("", "", "")
-    return tuple(_date_field(value, k) for k in ("year", "month", "day"))
-
-
-def _date_field(value, key: str) -> str:
-    return _text(value.get(key)) if isinstance(value, dict) else ""
-
-
 def _text(value) -> str:
     if type(value) is str:
         return value.strip()
@@ -381,65 +431,119 @@ def _text(value) -> str:
 
 
 def _table(
-    name: str, slides: list[Slide], meta: dict
+    name: str, slides: Slides, meta: dict
 ) -> tuple[pd.DataFrame, dict[str, str], list[Problem]]:
     """The slides as rows of text columns, the theme labels (lane order), and the problems."""
-    declared = meta.get("theme_labels")
-    labels = {str(k): str(v) for k, v in declared.items()} if isinstance(declared, dict) else {}
-    slug_of = {label: slug for slug, label in labels.items()}
-    rows, problems, cells = [], [], set()
-    for slide in slides:
-        row = _row(name, slide, problems)
-        if slide.kind == "event" and not row["themes"]:
-            label = _one_line(slide.group) or UNGROUPED[1]
-            if label not in slug_of:
-                slug = UNGROUPED[0] if not slide.group else slugify(label)
-                slug_of[label] = slug or f"group-{len(slug_of) + 1}"
-                labels.setdefault(slug_of[label], label)
-            row["themes"] = slug_of[label]
-        if row["themes"] not in cells:  # a few hundred combinations among many rows
-            cells.add(row["themes"])
-            for theme in filter(None, map(str.strip, row["themes"].split(";"))):
-                labels.setdefault(theme, theme.replace("-", " ").capitalize())
-        rows.append(row)
-    _assign_ids(rows, slides)
+    cells, problems = slides.cells, []
+    columns = {c: [""] * len(slides.line) for c in COLUMNS}
+    columns["kind"] = slides.kind
+    columns["title"], columns["summary"] = _titles_and_summaries(cells, slides.kind)
+    credits, credit_links = html_texts_and_links(cells["credit"])
+    columns["source"] = [text or NO_SOURCE for text in credits]
+    columns["url"] = [
+        media if media and is_web_link(media) else next(iter(links), "")
+        for media, links in zip(cells["media"], credit_links, strict=True)
+    ]
+    columns["date_note"] = list(map(_one_line, cells["display_date"]))
+    for column, prefix in (("start", ""), ("end", "end_")):
+        parts = [cells[prefix + part] for part in ("year", "month", "day")]
+        columns[column] = _date_column(name, slides.line, column, parts, problems)
+    for i in (i for i, extension in enumerate(slides.extension) if extension):
+        # Written by timeline convert: our own fields, no HTML to read.
+        row = dict.fromkeys(COLUMNS, "")
+        row["kind"], row["title"] = slides.kind[i], _one_line(cells["headline"][i])
+        _apply_extension(name, slides.line[i], slides.extension[i], row, problems)
+        for column, value in row.items():
+            columns[column][i] = value
+    labels = _group_themes(meta, slides, columns["themes"])
+    columns["id"] = _ids(cells["unique_id"], columns["start"], columns["title"])
+    problems.sort(key=lambda p: p.line)  # stable: a slide's problems in the order found
     # Through Arrow, as the CSV reader does: the same column types, built in C.
     table = pa.table(
         {
-            **{c: pa.array([r[c] for r in rows], type=pa.string()) for c in COLUMNS},
-            "line": pa.array([r["line"] for r in rows], type=pa.int64()),
+            **{c: pa.array(columns[c], type=pa.string()) for c in COLUMNS},
+            "line": pa.array(slides.line, type=pa.int64()),
         }
     )
     return table.to_pandas(), labels, problems
 
 
-def _row(name: str, slide: Slide, problems: list[Problem]) -> dict:
-    """One slide as a row of the events table (text cells), noting its date problems."""
-    row = dict.fromkeys(COLUMNS, "")
-    row["line"] = slide.line
-    row["kind"] = slide.kind
-    row["title"] = _one_line(slide.headline)
-    if slide.extension:
-        # Written by timeline convert: our own fields, no HTML to read.
-        _apply_extension(name, slide, row, problems)
-        return row
-    summary = html_to_text(slide.text) or html_to_text(slide.caption)
-    if len(row["title"]) > TITLE_MAX:
+def _titles_and_summaries(cells: dict, kinds: list[str]) -> tuple[list[str], list[str]]:
+    """Headlines as titles, and the text (or the caption, when there is none) as summaries."""
+    titles = list(map(_one_line, cells["headline"]))
+    summaries = html_texts(cells["text"])
+    captions = cells["caption"]
+    missing = [i for i, summary in enumerate(summaries) if not summary and captions[i]]
+    for i, caption in zip(missing, html_texts([captions[i] for i in missing]), strict=True):
+        summaries[i] = caption
+    for i in [i for i, title in enumerate(titles) if len(title) > TITLE_MAX]:
         # Shortened at a word for lanes and lists; the whole headline opens the summary.
-        summary = f"{row['title']}\n\n{summary}" if summary else row["title"]
-        row["title"] = row["title"][: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
-    row["summary"] = summary or (NO_TEXT if slide.kind == "event" else "")
-    row["source"] = html_to_text(slide.credit) or NO_SOURCE
-    links = [slide.media] if is_web_link(slide.media) else html_links(slide.credit)
-    row["url"] = links[0] if links else ""
-    row["date_note"] = _one_line(slide.display_date)
-    for column, parts in (("start", slide.start), ("end", slide.end)):
-        row[column], expected = edtf(*parts)
+        title, summary = titles[i], summaries[i]
+        summaries[i] = f"{title}\n\n{summary}" if summary else title
+        titles[i] = title[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    no_text = {"event": NO_TEXT}
+    return titles, [s or no_text.get(k, "") for s, k in zip(summaries, kinds, strict=True)]
+
+
+def _date_column(
+    name: str, lines: list[int], column: str, parts: list[list[str]], problems: list[Problem]
+) -> list[str]:
+    """TimelineJS date parts (years, months, days) as this project's date texts, noting problems.
+
+    Each distinct year, month and day is read once (a few hundred among many rows); ``edtf``
+    reads any row where one of them is not plain digits in range, and says what is wrong.
+    """
+    years, months, days = parts
+    # "?" for a part edtf must read; a day without a month is one too.
+    year_text = {v: _digits(v, FIRST_YEAR, LAST_YEAR, "{:04d}") for v in set(years)}
+    month_day = {
+        (m, d): "?" if d and not m else _digits(m, 1, 12, "-{:02d}") + _digits(d, 1, 31, "-{:02d}")
+        for m, d in set(zip(months, days, strict=True))
+    }
+    later = map(month_day.get, zip(months, days, strict=True))
+    texts = list(map(add, map(year_text.get, years), later))
+    # A month or day without a year starts with "-".
+    for i in [i for i, text in enumerate(texts) if "?" in text or text[:1] == "-"]:
+        given = [p[i] for p in parts]
+        texts[i], expected = edtf(*given)
         if expected:
-            named = zip(("year", "month", "day"), parts, strict=True)
+            named = zip(("year", "month", "day"), given, strict=True)
             shown = " ".join(f"{k} {v}" for k, v in named if v)
-            problems.append(Problem(name, slide.line, column, shown or None, expected))
-    return row
+            problems.append(Problem(name, lines[i], column, shown or None, expected))
+    return texts
+
+
+def _digits(value: str, low: int, high: int, form: str) -> str:
+    """'' for '', the number in ``form`` when ``value`` is plain digits from low to high, else
+    '?' (for ``edtf`` to read)."""
+    if not value:
+        return ""
+    if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+        return "?"
+    return form.format(int(value))
+
+
+def _group_themes(meta: dict, slides: Slides, themes: list[str]) -> dict[str, str]:
+    """Each event without themes in its group's lane (slugified); the labels, in lane order."""
+    declared = meta.get("theme_labels")
+    labels = {str(k): str(v) for k, v in declared.items()} if isinstance(declared, dict) else {}
+    slug_of = {label: slug for slug, label in labels.items()}
+    lane_of: dict[str, str] = {}  # a group as given: its lane
+    for i, (kind, group) in enumerate(zip(slides.kind, slides.cells["group"], strict=True)):
+        if kind != "event" or themes[i]:
+            continue
+        if group not in lane_of:
+            label = _one_line(group) or UNGROUPED[1]
+            if label not in slug_of:
+                slug = UNGROUPED[0] if not group else slugify(label)
+                slug_of[label] = slug or f"group-{len(slug_of) + 1}"
+                labels.setdefault(slug_of[label], label)
+            lane_of[group] = slug_of[label]
+        themes[i] = lane_of[group]
+    for cell in dict.fromkeys(themes):  # a few hundred combinations among many rows
+        for theme in filter(None, map(str.strip, cell.split(";"))):
+            labels.setdefault(theme, theme.replace("-", " ").capitalize())
+    return labels
 
 
 # What a TimelineJS slide has no place for, kept in its ``relations_timeline`` object.
@@ -447,9 +551,10 @@ EXTENSION_FIELDS = tuple(c for c in COLUMNS if c not in ("id", "kind", "title"))
 _BLANKS = ("",) * len(EXTENSION_FIELDS)
 
 
-def _apply_extension(name: str, slide: Slide, row: dict, problems: list[Problem]) -> None:
+def _apply_extension(
+    name: str, line: int, extension: dict, row: dict, problems: list[Problem]
+) -> None:
     """Our own fields, written by ``timeline convert``: they replace what the slide says."""
-    extension = slide.extension
     # map and zip run in C: this runs once per slide of a file we wrote.
     values = dict(zip(EXTENSION_FIELDS, map(extension.get, EXTENSION_FIELDS, _BLANKS), strict=True))
     themes = values["themes"]
@@ -466,31 +571,52 @@ def _apply_extension(name: str, slide: Slide, row: dict, problems: list[Problem]
             value = ";".join(str(v) for v in value)
         if isinstance(value, (dict, list, bool)) or value is None:
             expected = f"{EXTENSION}.{key} must be text or a number"
-            problems.append(Problem(name, slide.line, key, None, expected))
+            problems.append(Problem(name, line, key, None, expected))
             continue
         row[key] = _text(value)
     row["source"] = row["source"] or NO_SOURCE
     for column in ("start", "end"):
         year = _integer(row[column][:4].replace("X", "0")) if row[column] else None
         if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-            problems.append(Problem(name, slide.line, column, row[column], _OUT_OF_RANGE))
+            problems.append(Problem(name, line, column, row[column], _OUT_OF_RANGE))
             row[column] = ""
 
 
-def _assign_ids(rows: list[dict], slides: list[Slide]) -> None:
+def _ids(given: list[str], starts: list[str], titles: list[str]) -> list[str]:
     """The slide's unique_id when it is a usable slug, else one made from its year and title."""
-    seen: set[str] = set()
-    for row, slide in zip(rows, slides, strict=True):
-        given = slide.unique_id
-        if not (given and given not in seen and _SLUG.match(given)):
-            base = slugify(f"{row['start'][:4]} {row['title']}") or "event"
-            base = base if len(base) <= 60 else base[:61].rsplit("-", 1)[0]
-            given, n = base, 1
-            while given in seen:
+    slugs = {g for g in set(given) if g and _SLUG.match(g)}
+    made = _id_bases([i for i, g in enumerate(given) if g not in slugs], starts, titles)
+    ids, seen = [], set()
+    for i, wanted in enumerate(given):
+        if wanted in seen or wanted not in slugs:
+            base = made.get(i) or _id_bases([i], starts, titles)[i]
+            wanted, n = base, 1
+            while wanted in seen:
                 n += 1
-                given = f"{base}-{n}"
-        seen.add(given)
-        row["id"] = given
+                wanted = f"{base}-{n}"
+        seen.add(wanted)
+        ids.append(wanted)
+    return ids
+
+
+def _id_bases(rows: list[int], starts: list[str], titles: list[str]) -> dict[int, str]:
+    """``slugify`` of each row's year and title, shortened at a word to 60 characters.
+
+    At once (Arrow's regular expressions) for ASCII text, where that is the same as Python's.
+    """
+    texts = [f"{starts[i][:4]} {titles[i]}" for i in rows]
+    slugs = (
+        pd.Series(texts, dtype="str")
+        .str.lower()
+        .str.replace("[^a-z0-9]+", "-", regex=True)
+        .str.strip("-")
+        .tolist()
+    )
+    bases = {}
+    for i, text, slug in zip(rows, texts, slugs, strict=True):
+        base = (slug if text.isascii() else slugify(text)) or "event"
+        bases[i] = base if len(base) <= 60 else base[:61].rsplit("-", 1)[0]
+    return bases
 
 
 def edtf(year: str, month: str = "", day: str = "") -> tuple[str, str | None]:
@@ -539,11 +665,14 @@ def _one_line(html: str) -> str:
     return " ".join(html_to_text(html).split())
 
 
-def _info(path: Path, title: Slide | None, meta: dict, labels: dict[str, str]) -> DatasetInfo:
+def _info(
+    path: Path, title: tuple[str, str] | None, meta: dict, labels: dict[str, str]
+) -> DatasetInfo:
     """The dataset's title (the title slide's headline), its text, and the theme labels."""
-    paragraphs = html_to_text(title.text).split("\n\n") if title else []
+    headline, text = title or ("", "")
+    paragraphs = html_to_text(text).split("\n\n") if title else []
     fallback = path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Timeline"
-    name = (_one_line(title.headline) if title else "") or fallback
+    name = _one_line(headline) or fallback
 
     def given(key: str, default):
         value = meta.get(key)
