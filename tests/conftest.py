@@ -1,3 +1,4 @@
+import contextlib
 import os
 import socket
 import threading
@@ -94,6 +95,25 @@ def live_app(dataset, engine):
     server = LiveServer(create_app(dataset, engine))
     yield server
     server.stop()
+
+
+@contextlib.contextmanager
+def app_page(browser, dataset, engine, query: str = ""):
+    """The app on ``dataset`` opened at ``query`` in a fresh 1366×768 page; ``page.dialogs``
+    collects any alert (a sign that markup in the data ran)."""
+    from timeline.webapp import create_app
+
+    server = LiveServer(create_app(dataset, engine))
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(server.url + "/" + query)
+        yield page
+    finally:
+        context.close()
+        server.stop()
 
 
 @pytest.fixture(scope="session")

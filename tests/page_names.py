@@ -19,3 +19,11 @@ def S(text: str) -> str:
         "PENDING": PENDING_CLASS,
     }
     return Template(text).substitute(names)
+
+
+# The figure on screen draws the view in the address (its layout.meta names the view).
+VIEW_DRAWN = """() => {
+    const gd = document.querySelector('#$CHART .js-plotly-plot');
+    const meta = gd && gd.layout && gd.layout.meta;
+    return !!(meta && meta['$META_VIEW'] === location.search);
+}"""

@@ -4,6 +4,7 @@ import io
 import re
 from pathlib import Path
 
+import page_names
 import pytest
 from page_names import S
 from PIL import Image
@@ -16,12 +17,7 @@ CHART_POINTS = S("#$CHART .scatterlayer .point")
 
 
 PENDING = S("() => document.documentElement.classList.contains('$PENDING')")
-# The figure on screen draws the view in the address (its layout.meta names the view).
-VIEW_DRAWN = S("""() => {
-    const gd = document.querySelector('#$CHART .js-plotly-plot');
-    const meta = gd && gd.layout && gd.layout.meta;
-    return !!(meta && meta['$META_VIEW'] === location.search);
-}""")
+VIEW_DRAWN = S(page_names.VIEW_DRAWN)
 
 
 def _open(page, live_app, query=""):

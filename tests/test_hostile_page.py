@@ -1,8 +1,8 @@
 """Text in the data is data: markup in any field shows as literal text, in the page and exports."""
 
 import pytest
-from conftest import LiveServer
-from page_names import S
+from conftest import app_page
+from page_names import VIEW_DRAWN, S
 
 from timeline.data import load_dataset
 from timeline.export import ImageSpec
@@ -42,15 +42,7 @@ def write_csv_module(tmp_path_factory):
 
 
 def test_markup_in_the_data_is_shown_as_text(browser, hostile_dataset, engine):
-    from timeline.webapp import create_app
-
-    server = LiveServer(create_app(hostile_dataset, engine))
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    try:
-        page.goto(server.url + "/?event=evil-1")
+    with app_page(browser, hostile_dataset, engine, "?event=evil-1") as page:
         page.wait_for_selector(S("#$DETAIL .event-title"), timeout=30_000)
         assert page.inner_text(S("#$DETAIL .event-title")) == SCRIPT
         detail = page.inner_text(S("#$DETAIL"))
@@ -62,17 +54,9 @@ def test_markup_in_the_data_is_shown_as_text(browser, hostile_dataset, engine):
         grid_text = page.inner_text(S("#$GRID"))
         assert SCRIPT in grid_text
         # Everything is drawn (chart, list, panel): any script the data smuggled in has run.
-        page.wait_for_function(
-            S(
-                "() => document.querySelector('#$CHART .js-plotly-plot')?.layout?.meta"
-                "?.['$META_VIEW'] === location.search"
-            )
-        )
+        page.wait_for_function(S(VIEW_DRAWN))
         assert page.evaluate("window.__pwned") is None
-        assert dialogs == []
-    finally:
-        context.close()
-        server.stop()
+        assert page.dialogs == []
     svg, _ = export_view(hostile_dataset, EventFilter(), ImageSpec.build("svg"), engine)
     assert b"<script>window" not in svg
     assert b"<img src=x" not in svg

@@ -322,22 +322,15 @@ HOSTILE_TITLE = "Bold <script>window.__pwned = 1</script>"
 
 @pytest.mark.browser
 def test_hostile_timelinejs_is_text_in_the_page_and_the_exports(browser, engine, tmp_path):
-    from conftest import LiveServer
-    from page_names import S
+    from conftest import app_page
+    from page_names import VIEW_DRAWN, S
 
     from timeline.export import ImageSpec
     from timeline.filters import EventFilter
     from timeline.views import export_view
-    from timeline.webapp import create_app
 
     hostile = load_dataset(FILES / "hostile.json")
-    server = LiveServer(create_app(hostile, engine))
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    try:
-        page.goto(server.url + "/?event=evil-1")
+    with app_page(browser, hostile, engine, "?event=evil-1") as page:
         page.wait_for_selector(S("#$DETAIL .event-title"), timeout=30_000)
         assert page.inner_text(S("#$DETAIL .event-title")) == HOSTILE_TITLE
         # Paragraphs stay paragraphs; the one http(s) URL is the only link in them.
@@ -350,16 +343,11 @@ def test_hostile_timelinejs_is_text_in_the_page_and_the_exports(browser, engine,
         hrefs = page.eval_on_selector_all(S("#$DETAIL a[href]"), "as => as.map(a => a.href)")
         assert hrefs == ["https://example.org/a?b=c&d=e"]
         assert page.locator("iframe, img[src='x'], [onerror], [onmouseover]").count() == 0
-        page.wait_for_function(
-            S(
-                "() => document.querySelector('#$CHART .js-plotly-plot')?.layout?.meta"
-                "?.['$META_VIEW'] === location.search"
-            )
-        )
+        page.wait_for_function(S(VIEW_DRAWN))
         page.wait_for_selector(S("#$GRID .ag-row"), timeout=30_000)
         assert HOSTILE_TITLE in page.inner_text(S("#$GRID"))
         assert page.evaluate("window.__pwned") is None
-        assert dialogs == []
+        assert page.dialogs == []
         # The interactive HTML export, opened on its own.
         data, name = export_view(hostile, EventFilter(), ImageSpec.build("html"), engine)
         (tmp_path / name).write_bytes(data)
@@ -367,9 +355,6 @@ def test_hostile_timelinejs_is_text_in_the_page_and_the_exports(browser, engine,
         page.wait_for_selector(".js-plotly-plot .scatterlayer .point", state="attached")
         assert page.evaluate("window.__pwned") is None
         assert page.locator("iframe, img[src='x'], [onerror]").count() == 0
-    finally:
-        context.close()
-        server.stop()
     svg, _ = export_view(hostile, EventFilter(), ImageSpec.build("svg"), engine)
     assert b"<script>window" not in svg and b"<img" not in svg and b"javascript:" not in svg
 
