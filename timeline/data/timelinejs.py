@@ -323,22 +323,24 @@ def _json_cells(items: list[dict], lines: list[int], places: list[str], kinds: l
     displays = [
         i.get("display_date") or d.get("display_date") for i, d in zip(items, starts, strict=True)
     ]
-    cells = {
-        "year": _texts(_field(starts, "year")),
-        "month": _texts(_field(starts, "month")),
-        "day": _texts(_field(starts, "day")),
-        "end_year": _texts(_field(ends, "year")),
-        "end_month": _texts(_field(ends, "month")),
-        "end_day": _texts(_field(ends, "day")),
-        "display_date": _texts(displays),
-        "headline": _texts(_field(texts, "headline")),
-        "text": _texts(_field(texts, "text")),
-        "media": _texts(_field(media, "url")),
-        "credit": _texts(_field(media, "credit")),
-        "caption": _texts(_field(media, "caption")),
-        "group": _texts(_field(items, "group")),
-        "unique_id": _texts(_field(items, "unique_id")),
+    # Each cell: which of the slide's objects it is read from, and under which key.
+    sources = {
+        "year": (starts, "year"),
+        "month": (starts, "month"),
+        "day": (starts, "day"),
+        "end_year": (ends, "year"),
+        "end_month": (ends, "month"),
+        "end_day": (ends, "day"),
+        "headline": (texts, "headline"),
+        "text": (texts, "text"),
+        "media": (media, "url"),
+        "credit": (media, "credit"),
+        "caption": (media, "caption"),
+        "group": (items, "group"),
+        "unique_id": (items, "unique_id"),
     }
+    cells = {name: _texts(_field(objects, key)) for name, (objects, key) in sources.items()}
+    cells["display_date"] = _texts(displays)
     extension = [e if type(e) is dict and e else _NOTHING for e in _field(items, EXTENSION)]
     for i in (i for i, e in enumerate(extension) if e):
         # Written by timeline convert: the rest of the slide is ours, said again for TimelineJS.
