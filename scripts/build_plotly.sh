@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds timeline/assets/plotly-timeline.min.js: plotly.js's core (the scatter trace,
 # annotations, shapes, the range slider, hover) and the heatmap trace (density lanes), which is
-# all the app's chart draws, from npm, with esbuild.
+# all the app's chart draws, from npm, with esbuild; and a resize that skips redrawing at the
+# size already drawn.
 #
 #   scripts/build_plotly.sh 4.1.1     # the plotly.js version plotly.py draws with (a test checks)
 #
@@ -19,6 +20,24 @@ npm install --no-save --no-audit --no-fund --silent "plotly.js@$version" esbuild
 cat > entry.js <<'EOF'
 var Plotly = require('plotly.js/lib/core');
 Plotly.register([require('plotly.js/lib/heatmap')]);
+// dcc.Graph asks for a resize after its first drawing and whenever its box's observer fires,
+// and plotly.js then draws the whole chart again even at the same size: twice as the page
+// starts, holding the pointer's hover back. A resize to the size already drawn draws nothing.
+var resize = Plotly.Plots.resize;
+Plotly.Plots.resize = function (gd) {
+    var div = typeof gd === 'string' ? document.getElementById(gd) : gd;
+    var full = div && div.layout && div._fullLayout;
+    if (full && div.isConnected) {
+        var style = window.getComputedStyle(div);
+        var width = parseFloat(style.width);
+        var height = parseFloat(style.height);
+        // plotly.js's own test (plots.plotAutoSize): a change of more than 1 px.
+        if (Math.abs(full.width - width) <= 1 && Math.abs(full.height - height) <= 1) {
+            return Promise.resolve(div);
+        }
+    }
+    return resize.apply(this, arguments);
+};
 module.exports = Plotly;
 EOF
 # The options of plotly.js's own esbuild-config.js, less the plugins only other traces need

@@ -300,6 +300,33 @@ def test_the_chart_has_no_camera_button(page, live_app):
     assert page.locator(S("#$CHART .modebar-btn[data-title*='PNG']")).count() == 0
 
 
+def test_the_chart_follows_the_window_and_is_not_redrawn_at_the_same_size(page, live_app):
+    _open(page, live_app)
+    count_draws = S("""() => {
+        const gd = document.querySelector('#$CHART .js-plotly-plot');
+        window.__draws = 0;
+        gd.on('plotly_afterplot', () => { window.__draws += 1; });
+        return gd._fullLayout.width;
+    }""")
+    wide = page.evaluate(count_draws)
+    # dcc.Graph asks for a resize after drawing and when its box is observed; at the size
+    # already drawn, plotly.js (our bundle) draws nothing.
+    same = page.evaluate(
+        S("() => Plotly.Plots.resize(document.querySelector('#$CHART .js-plotly-plot'))"
+          ".then(() => window.__draws)")
+    )  # fmt: skip
+    assert same == 0
+    page.set_viewport_size({"width": 1000, "height": 768})
+    page.wait_for_function(
+        S("""w => { const gd = document.querySelector('#$CHART .js-plotly-plot');
+                    return gd._fullLayout.width !== w
+                        && Math.abs(gd._fullLayout.width - gd.clientWidth) <= 1; }"""),
+        arg=wide,
+        timeout=10_000,
+    )
+    assert page.evaluate("window.__draws") >= 1
+
+
 def test_phone_width_stacks_the_page(browser, live_app):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()

@@ -11,6 +11,12 @@
     // A phone's layout (style.css): the chart first, the detail as a sheet, fewer columns.
     const phone = window.matchMedia('(max-width: 700px)');
 
+    // 12,345: counts are whole numbers of events. Not toLocaleString, whose first call loads
+    // the browser's number formats (about 40 ms of the page's start in headless Chromium).
+    function grouped(n) {
+        return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    }
+
     function setProps(id, props) {
         if (window.dash_clientside && window.dash_clientside.set_props) {
             window.dash_clientside.set_props(id, props);
@@ -77,7 +83,7 @@
             const row = list.querySelector('.theme-row[data-theme="' + CSS.escape(c.theme) + '"]');
             row.querySelector('input').checked = ticked.has(c.theme);
             const count = row.querySelector('.theme-count');
-            const text = Number(c.count).toLocaleString('en');
+            const text = grouped(Number(c.count));
             if (count.dataset.count !== text) {
                 count.dataset.count = text;
                 count.textContent = text;
