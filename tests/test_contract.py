@@ -71,6 +71,7 @@ def test_a_rename_in_python_reaches_the_page_and_the_requests(monkeypatch, datas
     from conftest import LiveServer
 
     monkeypatch.setattr(ids, "CHART", "renamed-chart")
+    monkeypatch.setattr(ids, "CHART_FIGURE", "renamed-figure")
     monkeypatch.setattr(ids, "GRID_ROWS", "renamed-rows")
     monkeypatch.setattr(META, "VIEW", "renamed-view")
     server = LiveServer(create_app(dataset, engine))
@@ -95,6 +96,6 @@ def test_a_rename_in_python_reaches_the_page_and_the_requests(monkeypatch, datas
         with requests.Session() as session:
             answer = post(session, server.url, update_view_payload(["china"], None, ""))
         assert answer.status_code == 200, answer.text[:300]
-        assert set(answer.json()["response"]) >= {"renamed-chart", "renamed-rows"}
+        assert set(answer.json()["response"]) >= {"renamed-figure", "renamed-rows"}
     finally:
         server.stop()

@@ -74,6 +74,57 @@ def test_the_live_chart_takes_the_pictures_place_and_answers_hover(page, painted
     assert page.console_errors == []
 
 
+@pytest.mark.browser
+def test_the_first_paints_chart_answers_before_dash_has_started(page, painted_app, dataset):
+    # Dash's renderer is held back: the page has run only its own scripts and plotly.js.
+    held = []
+    page.route("**/dash_renderer*.js", lambda route: held.append(route))
+    page.goto(painted_app.url + "/", wait_until="commit")
+    first = f"#{SHELL_ID} .js-plotly-plot"
+    page.wait_for_selector(f"{first} .scatterlayer .point", state="attached", timeout=30_000)
+    assert held and page.locator(S("#$CHART")).count() == 0, "Dash has not built the page"
+    # It has replaced the picture, and hovering an event names it.
+    assert page.locator(f"{PICTURE} > svg").count() == 0
+    box = page.locator(f"{first} .cartesianlayer .xy .scatterlayer .point").last.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_selector(f"{first} .hoverlayer .hovertext", timeout=10_000)
+    hovered = page.evaluate(f"() => document.querySelector('{first}')._hoverdata[0].customdata")
+    # A click now is answered once Dash has started, by the same chart, not lost.
+    page.mouse.click(x, y)
+    for route in held:
+        route.continue_()
+    page.wait_for_selector(f"#{SHELL_ID}", state="detached", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('event=')", timeout=10_000)
+    assert f"event={hovered}" in page.url
+    title = dataset.events.set_index("id").loc[hovered, "title"]
+    page.wait_for_selector(S("#$DETAIL .event-title"), timeout=10_000)
+    assert page.inner_text(S("#$DETAIL .event-title")) == title
+    assert (
+        page.evaluate(S("() => document.querySelectorAll('#$CHART .js-plotly-plot').length")) == 1
+    )
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_a_phone_keeps_the_picture_until_a_chart_laid_out_for_it_comes(browser, painted_app):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    held = []
+    page.route("**/dash_renderer*.js", lambda route: held.append(route))
+    page.goto(painted_app.url + "/", wait_until="commit")
+    # The page's scripts up to Dash's have run (its request is held) ...
+    page.wait_for_function("() => !!window.Plotly && !!window.timelineChart", timeout=30_000)
+    assert held
+    # ... and the default view, laid out for a laptop's chart box, was not drawn in a phone's.
+    assert page.locator(f"{PICTURE} > svg").count() == 1
+    assert page.locator(f"#{SHELL_ID} .js-plotly-plot").count() == 0
+    for route in held:
+        route.continue_()
+    page.wait_for_selector(f"#{SHELL_ID}", state="detached", timeout=30_000)
+    context.close()
+
+
 def test_pictures_are_kept_on_disk_for_the_next_start(dataset, engine, tmp_path):
     first = ChartPictures(dataset, engine, tmp_path)
     view = build_view(dataset, ViewState())

@@ -59,7 +59,7 @@ def view_inputs() -> dict:
 
 def view_outputs() -> dict:
     return {
-        "figure": Output(ids.CHART, "figure"),
+        "figure": Output(ids.CHART_FIGURE, "data"),
         "summary": Output(ids.CHART_SUMMARY, "children"),
         "rows": Output(ids.GRID_ROWS, "data"),
         "count": Output(ids.COUNT, "children"),

@@ -45,6 +45,17 @@ PENDING_CLASS = "view-pending"
 STORY_CLASS = "story-mode"
 
 
+# The element holding the page's first figure as JSON (first_paint.py writes it).
+FIRST_FIGURE_ID = "first-paint-figure"
+# Plotly's config for the app's chart: no logo, no camera (it saved a worse picture than
+# Export image under the same name), no selection tools (nothing uses a selection).
+CHART_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
+}
+
+
 def browser_contract() -> dict:
     """What the page's JavaScript needs from Python: ids, meta keys, trace roles and sizes.
 
@@ -60,6 +71,8 @@ def browser_contract() -> dict:
         "meta": dict(vars(META)),
         "roles": dict(vars(ROLES)),
         "chart": {"width": APP_CHART_WIDTH, "height": APP_CHART_HEIGHT},
+        "chartConfig": CHART_CONFIG,
+        "firstFigureId": FIRST_FIGURE_ID,
         "pendingClass": PENDING_CLASS,
         "storyClass": STORY_CLASS,
     }

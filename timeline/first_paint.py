@@ -1,10 +1,15 @@
-"""The chart in the page's first paint: the server sends a static picture of the view it shows.
+"""The chart in the page's first paint: the server sends a static picture of the view it shows,
+and the default view's chart is live before Dash has started.
 
 Dash builds its page in the browser, after some 2 MB of scripts have run and two requests have
 come back. The page the server sends holds a static copy of the page around the chart instead,
-with the view drawn as SVG by the export engine (Kaleido) where the chart will be. The real page
-is built hidden behind it and takes its place once Plotly has drawn the same view, so the chart
-appears at once and then becomes interactive where it stands, at the same size.
+with the view drawn as SVG by the export engine (Kaleido) where the chart will be, so the chart
+appears at once. The page also carries its first figure: on the default view's page, Plotly
+draws it over the picture as soon as plotly.js has run (assets/clientside.js, drawFirst), so
+hover answers before Dash has started, and a click or a zoom is answered once it has. The real
+page is built hidden behind the static one; the chart is moved into it, as it stands, and it
+takes the static page's place. A link's page (another view) keeps its picture until Dash has
+drawn that view.
 
 Pictures are kept by view, in memory and on disk (``TIMELINE_CACHE_DIR``, else the user's cache
 folder), under a hash of the figure they draw: a change to the data or to the chart's code gives
@@ -29,7 +34,7 @@ from dash.development.base_component import Component
 from plotly.io.json import to_json_plotly
 
 from timeline import guard, ids
-from timeline.contract import APP_CHART_HEIGHT, APP_CHART_WIDTH, META
+from timeline.contract import APP_CHART_HEIGHT, APP_CHART_WIDTH, FIRST_FIGURE_ID, META
 from timeline.data import Dataset
 from timeline.export import ExportEngine, ExportError, ImageSpec, write_atomic
 from timeline.filters import ViewState, filter_from_query, filter_to_query
@@ -198,21 +203,28 @@ def fit_svg(svg: str) -> str:
 def install(app: Dash, dataset: Dataset, engine: ExportEngine, folder: Path | None = None) -> None:
     """Send ``app``'s page with its chart drawn in it; start drawing the default view now.
 
-    The layout's chart (``ids.CHART``) and count (``ids.COUNT``) show the default view. The
+    The layout's chart (``ids.CHART_FIGURE``) and count (``ids.COUNT``) show the default view. The
     pictures are ``app.server.extensions["timeline_first_paint"]`` (a ChartPictures).
     """
     pictures = ChartPictures(dataset, engine, folder)
-    pictures.start(
-        _component(app.layout, ids.CHART).figure, _component(app.layout, ids.COUNT).children
-    )
+    figure = _component(app.layout, ids.CHART_FIGURE).data
+    pictures.start(figure, _component(app.layout, ids.COUNT).children)
     plain = app.interpolate_index
     swap = guard.allow_inline_script(app, swap_script())
+    # The default view's chart, drawn as soon as plotly.js has run (assets/clientside.js,
+    # drawFirst), where the picture is, and taken over by the live page when it is built.
+    data = to_json_plotly(figure).replace("<", "\\u003c")
+    figure_element = f'<script type="application/json" id="{FIRST_FIGURE_ID}">{data}</script>'
+    draw_first = guard.allow_inline_script(app, _DRAW_FIRST)
 
     def interpolate_index(**parts):
         query, width = _request_view()
         if story_in_query(query) is None:  # a story's step has a panel this page does not
             page = shell(app.layout, dataset, pictures.get(query, width), query)
             parts["app_entry"] = page + parts["app_entry"] + swap
+            # The default view drawn at once; a link's view is drawn dimmed when Dash starts.
+            at_once = draw_first if app_state(dataset, query) == ViewState() else ""
+            parts["scripts"] = after_plotly(parts["scripts"], figure_element + at_once)
         return plain(**parts)
 
     app.interpolate_index = interpolate_index
@@ -242,6 +254,14 @@ def swap_script() -> str:
     return script.replace("META_VIEW", META.VIEW)
 
 
+def after_plotly(scripts: str, markup: str) -> str:
+    """``scripts`` (the page's script elements) with ``markup`` just after plotly.js's."""
+    found = _PLOTLY_SCRIPT.search(scripts)
+    if not found:
+        return scripts
+    return scripts[: found.end()] + markup + scripts[found.end() :]
+
+
 def _picture_html(dataset: Dataset, picture: Picture | None) -> str:
     if picture is None:
         return f'<div class="{PICTURE_CLASS}"><p class="hint">Drawing the chart…</p></div>'
@@ -267,6 +287,11 @@ def _request_view() -> tuple[str, int]:
     return query, picture_width(request.cookies.get(WIDTH_COOKIE))
 
 
+_PLOTLY_SCRIPT = re.compile(r'<script src="[^"]*/plotly-timeline[^"/]*\.js[^"]*"></script>')
+_DRAW_FIRST = (
+    "window.timelineChart && timelineChart.drawFirst("
+    f"document.querySelector('#{SHELL_ID} .{PICTURE_CLASS}'));"
+)
 # The live page is built hidden behind the static one (same width, so Plotly draws at the size
 # it will show); it takes over once Plotly has drawn the pictured view.
 _CSS = (

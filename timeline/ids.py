@@ -21,7 +21,12 @@ CALLOUTS = "callout-mode"
 RESET = "reset-filters"
 NOTES = "url-notes"
 COUNT = "result-count"
+# The chart: a box Plotly draws in (assets/clientside.js, drawChart), the figure it draws, and
+# what Plotly reports back: a click's points, and a zoom or pan (Plotly's relayout data).
 CHART = "timeline-chart"
+CHART_FIGURE = "chart-figure-data"
+CHART_CLICK = "chart-click"
+CHART_RELAYOUT = "chart-relayout"
 GRID = "event-grid"
 LIST_SLOT = "event-list"
 GRID_ROWS = "event-rows"

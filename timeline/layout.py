@@ -24,13 +24,6 @@ from timeline.panels import (
 )
 from timeline.views import View
 
-# No camera button: "Export image" makes the slide (title, source, legible text); the camera
-# saved a different, worse picture under the same name.
-CHART_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
-}
 CALLOUT_LABELS = {"auto": "auto", "pinned": "pinned only", "none": "none"}
 
 
@@ -55,6 +48,11 @@ def build_layout(dataset: Dataset, first: View, stories=()) -> html.Div:
             # The chart box's size in CSS pixels (assets/controls.js): the figure is laid out
             # for it, so callouts fit a phone as they fit a laptop.
             dcc.Store(id=ids.CHART_SIZE, data={}),
+            # The chart's figure, drawn by Plotly in the chart's box (assets/clientside.js,
+            # drawChart), and what Plotly reports: a click's points, a zoom or pan.
+            dcc.Store(id=ids.CHART_FIGURE, data=first.figure),
+            dcc.Store(id=ids.CHART_CLICK),
+            dcc.Store(id=ids.CHART_RELAYOUT),
             # The event list is drawn after the chart (assets/clientside.js, showList): AG Grid
             # takes a quarter of a second to start, and the chart is what people wait for.
             dcc.Store(id=ids.GRID_ROWS, data=first.rows),
@@ -166,11 +164,9 @@ def chart_figure(first: View) -> html.Figure:
                 id=ids.CHART_BOX,
                 className="chart-box",
                 style={"height": f"{APP_CHART_HEIGHT}px"},
-                children=[
-                    dcc.Graph(
-                        id=ids.CHART, className="chart", figure=first.figure, config=CHART_CONFIG
-                    ),
-                ],
+                # Plotly draws in here, not dcc.Graph: the page's first paint can then hand
+                # over a chart drawn before Dash has started (first_paint.py).
+                children=[html.Div(id=ids.CHART, className="chart")],
             ),
             html.Figcaption(first.summary, id=ids.CHART_SUMMARY, className="chart-summary"),
         ],

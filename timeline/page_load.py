@@ -7,7 +7,8 @@ layout and the callbacks; then, once the layout was drawn, three more scripts (t
 dropdown and slider parts of dcc). The page itself carried the first view's figure twice (in
 Dash's validation layout). Here the validation layout loses its data, the grid's script is left
 out of the page and fetched once the chart is drawn (assets/clientside.js, showList), and the
-five requests are started from the page's head, so they travel while the scripts are read.
+requests are started from the page's head, so they travel while the scripts are read. (The graph
+part of dcc is no longer fetched at all: Plotly draws the chart itself, see first_paint.py.)
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from dash.development.base_component import Component
 from timeline import guard
 
 DEFERRED_ELEMENT = "timeline-deferred"  # JSON: {name: script URL}, read by clientside.js
-# The scripts dcc fetches when the page's layout first shows a graph, a dropdown and a slider.
-FIRST_VIEW_CHUNKS = ("async-graph.js", "async-dropdown.js", "async-slider.js")
+# The scripts dcc fetches when the page's layout first shows a dropdown and a slider.
+FIRST_VIEW_CHUNKS = ("async-dropdown.js", "async-slider.js")
 _DATA_PROPS = ("figure", "data", "rowData")
 # Dash's renderer looks the grid's library up as it starts; the real one replaces this stand-in.
 GRID_STAND_IN = "window.dash_ag_grid = {AgGrid: function () { return null; }};"

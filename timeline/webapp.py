@@ -84,6 +84,12 @@ def with_language(page: str, language: str = "en") -> str:
 
 def register_clientside(app: Dash) -> None:
     """Callbacks that run in the browser at once (assets/clientside.js)."""
+    # Plotly draws each figure in the chart's box; the first may be a chart the first paint
+    # drew before Dash started, taken over as it stands.
+    app.clientside_callback(
+        ClientsideFunction("timeline", "drawChart"),
+        Input(ids.CHART_FIGURE, "data"),
+    )
     # The server's redraw follows; this hides the unticked theme's traces meanwhile.
     app.clientside_callback(
         ClientsideFunction("timeline", "hideThemes"),
@@ -113,7 +119,7 @@ def register_clientside(app: Dash) -> None:
     app.clientside_callback(
         ClientsideFunction("timeline", "showView"),
         Input(ids.VIEW_PENDING, "data"),
-        Input(ids.CHART, "figure"),
+        Input(ids.CHART_FIGURE, "data"),
         prevent_initial_call=True,
     )
 
@@ -180,7 +186,7 @@ def register_view(app: Dash, dataset: Dataset) -> None:
 
     @app.callback(
         Output(ids.ZOOM, "data", allow_duplicate=True),
-        Input(ids.CHART, "relayoutData"),
+        Input(ids.CHART_RELAYOUT, "data"),
         prevent_initial_call=True,
     )
     def record_zoom(relayout):
@@ -201,7 +207,7 @@ def register_selection(app: Dash, dataset: Dataset) -> None:
     # a click on the chart while a callback's other input is not in the page yet.
     @app.callback(
         Output(ids.SELECTED, "data", allow_duplicate=True),
-        Input(ids.CHART, "clickData"),
+        Input(ids.CHART_CLICK, "data"),
         prevent_initial_call=True,
     )
     def select_from_chart(click):

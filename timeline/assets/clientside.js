@@ -35,6 +35,121 @@ function whenChart(test, timeout) {
     });
 }
 
+// ---- The chart ----------------------------------------------------------------------------
+// Plotly draws the chart in its box (ids.CHART); a click and a zoom go back to Dash through two
+// stores. The page carries its first figure (timeline/first_paint.py): the default view's is
+// drawn as soon as plotly.js has run, before Dash has started, over the first paint's picture
+// (drawFirst), and moved into the live page's box when Dash has built it (takeBox); a link's
+// page draws the figure there and then, dimmed until the link's own view comes (drawChart).
+// What the chart was asked before Dash could hear it is sent then.
+const chart = {gd: null, first: null, dashReady: false, waiting: [], clicks: 0};
+
+function report(id, data) {
+    if (chart.dashReady) {
+        window.dash_clientside.set_props(id, {data: data});
+    } else {
+        chart.waiting.push([id, data]);
+    }
+}
+
+function listen(gd) {
+    gd.on('plotly_click', event => {
+        chart.clicks += 1;  // the same point twice is two clicks
+        const points = (event.points || []).map(p => ({
+            curveNumber: p.curveNumber, pointNumber: p.pointNumber, x: p.x, y: p.y,
+            customdata: p.customdata,
+        }));
+        report(IDS.CHART_CLICK, {points: points, n: chart.clicks});
+    });
+    gd.on('plotly_relayout', event => report(IDS.CHART_RELAYOUT, Object.assign({}, event)));
+}
+
+function drawIn(gd, figure) {
+    const drawn = window.Plotly.react(gd, figure.data, figure.layout, CONTRACT.chartConfig);
+    if (!gd.__timelineListening) {
+        gd.__timelineListening = true;
+        listen(gd);
+    }
+    return drawn;
+}
+
+function pageFigure() {
+    const element = document.getElementById(CONTRACT.firstFigureId);
+    return element ? JSON.parse(element.textContent) : null;
+}
+
+function newChartDiv() {
+    const gd = document.createElement('div');
+    gd.style.width = '100%';
+    gd.style.height = '100%';
+    return gd;
+}
+
+// The chart follows its box (a window resized, a phone turned); Plotly's own resize waits
+// 100 ms for the box to settle, and at the size already drawn draws nothing.
+function followSize(host, gd) {
+    new ResizeObserver(() => {
+        if (gd.isConnected && gd._fullLayout) {
+            window.Plotly.Plots.resize(gd).catch(() => {});
+        }
+    }).observe(host);
+}
+
+// Once Dash has built the page: the chart goes in its box (the first paint's, or one drawn
+// now from the page's figure), and Dash hears what the chart was asked meanwhile.
+function takeBox() {
+    const host = document.getElementById(IDS.CHART);
+    if (!host || chart.gd) {
+        return chart.gd;
+    }
+    const first = chart.first;
+    chart.gd = first && first._fullLayout ? first : newChartDiv();
+    chart.first = null;
+    host.appendChild(chart.gd);
+    if (!chart.gd._fullLayout && window.Plotly) {
+        const figure = pageFigure();
+        if (figure) {
+            drawIn(chart.gd, figure);
+        }
+    }
+    followSize(host, chart.gd);
+    chart.dashReady = true;
+    chart.waiting.splice(0).forEach(([id, data]) => report(id, data));
+    return chart.gd;
+}
+
+const entry = document.getElementById('react-entry-point');
+if (entry) {
+    const built = new MutationObserver(() => {
+        if (document.getElementById(IDS.CHART)) {
+            built.disconnect();
+            takeBox();
+        }
+    });
+    built.observe(entry, {childList: true, subtree: true});
+}
+
+window.timelineChart = {
+    // The first paint's chart, drawn over its picture of the default view (in box), which it
+    // then replaces. Not in a box smaller than the figure is laid out for (a phone's): its
+    // callouts would not fit, and the server lays one out for the box once Dash has started.
+    drawFirst: function (box) {
+        const figure = pageFigure();
+        if (!box || !window.Plotly || !figure || !figure.layout) {
+            return;
+        }
+        const height = figure.layout.height || CONTRACT.chart.height;
+        if (box.clientWidth < 0.9 * CONTRACT.chart.width || box.clientHeight < height - 2) {
+            return;
+        }
+        const gd = newChartDiv();
+        box.prepend(gd);
+        drawIn(gd, figure);
+        chart.first = gd;
+        Array.from(box.children).forEach(child => child === gd || child.remove());
+    },
+};
+
 let listRows = [];
 
 // Scripts the page leaves out of its first load (timeline/page_load.py), fetched when needed.
@@ -92,6 +207,17 @@ const shownAs = new WeakMap();
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     timeline: {
+        // Each figure the server sends, drawn in the chart's box. Not the page's own first
+        // figure, which takeBox has drawn (or taken over) already.
+        drawChart: function (figure) {
+            const ctx = window.dash_clientside.callback_context;
+            const sent = ctx.triggered.some(t => t.prop_id === IDS.CHART_FIGURE + '.data');
+            const gd = takeBox();
+            if (!gd || !figure || !figure.layout || (!sent && gd._fullLayout)) {
+                return;
+            }
+            drawIn(gd, figure);
+        },
         // The event list (an AG Grid built from spec, a component made by the server) is
         // created once the chart is drawn, then given new rows as filters change.
         showList: function (rows, spec) {
@@ -112,7 +238,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         showView: function (pending, figure) {
             const root = document.documentElement;
             const ctx = window.dash_clientside.callback_context;
-            const byFigure = ctx.triggered.some(t => t.prop_id.startsWith(IDS.CHART + '.'));
+            const byFigure = ctx.triggered.some(t => t.prop_id === IDS.CHART_FIGURE + '.data');
             if (!byFigure) {
                 if (pending === false) {
                     root.classList.remove(CONTRACT.pendingClass);
