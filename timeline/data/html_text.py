@@ -54,19 +54,23 @@ _BLOCKS = frozenset(
 )
 _PARAGRAPH = "\n\n"
 _NO_LINKS: list[str] = []
-_NOT_IN_LINKS = frozenset("<>\"'`")
+_NOT_IN_LINKS = re.compile(r"[\s<>\"'`]")
 _LINE = "\n"
 
 
 def is_web_link(url: str) -> bool:
     """True for an http(s) URL with a host and no whitespace or quotes: the only links shown."""
     url = url.strip()
-    lowered = url.lower()
-    if not lowered.startswith(("http://", "https://")):
+    # Only ASCII letters lower to "http": the first 8 characters say it as the whole would.
+    scheme = url[:8].lower()
+    if scheme.startswith("https://"):
+        host = url[8:]
+    elif scheme.startswith("http://"):
+        host = url[7:]
+    else:
         return False
-    host = url.split("://", 1)[1]
-    # url.split() is [url] when no character of it is whitespace (str.isspace's, as split's).
-    return bool(host) and url.split() == [url] and _NOT_IN_LINKS.isdisjoint(url)
+    # \s is what str.split() splits on (str.isspace): one scan in C for all that is refused.
+    return bool(host) and _NOT_IN_LINKS.search(url) is None
 
 
 def html_to_text(html: str) -> str:
@@ -95,13 +99,25 @@ def html_texts_and_links(htmls: list[str]) -> tuple[list[str], list[list[str]]]:
 
 
 def _read_all(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
+    distinct = list(dict.fromkeys(htmls))
+    if len(distinct) == len(htmls):
+        return _read_distinct(htmls, with_links=with_links)
+    # A sheet's credits say the same few sources again and again: each is read once, and
+    # its copies share its text and links (which are never changed).
+    texts, links = _read_distinct(distinct, with_links=with_links)
+    text_of = dict(zip(distinct, texts, strict=True))
+    links_of = dict(zip(distinct, links, strict=True)) if with_links else {}
+    return [text_of[h] for h in htmls], [links_of[h] for h in htmls] if with_links else []
+
+
+def _read_distinct(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
     # Each fragment's links replace the shared empty list when it has some: it is never changed.
     texts, links = [""] * len(htmls), [_NO_LINKS] * len(htmls) if with_links else []
     shared: list[int] = []
     for i, html in enumerate(htmls):
         if "<" not in html and "&" not in html:
             texts[i] = _tidy(html)  # plain text: no parser needed, and no links
-        elif _DOCUMENT_END.search(html):
+        elif _READ_ALONE.search(html):
             # What follows these reads differently in a part: each is read alone.
             texts[i], found = _read_one(html)
             if with_links:
@@ -142,10 +158,16 @@ _BATCH = 1000  # fragments per shared parse: bounds the document and the re-read
 # Each fragment's part of the shared document: an element of no meaning to the rules (not a
 # paragraph), so the tree is marked only where the fragments' own markup is.
 _PART = "rt-fragment"
-_BREAKS = re.compile("\n{3,}")
+_MARKS = etree.XPath(f"./{_PART}/@n", smart_strings=False)  # plain strings: made faster
+# A literal start lets the regex engine skip ahead to each run (``\n{3,}`` tries every place).
+_BREAKS = re.compile("\n\n\n+")
 _PRIVATE_USE = "\ue000"  # opens the token that ends each part's text: no text has it
-# Where a fragment's text reads differently inside a part than alone: it is read alone.
-_DOCUMENT_END = re.compile("</(?:html|body)", re.IGNORECASE)
+# Where a fragment's text reads differently inside a part than alone, it is read alone: after
+# an end of the document, or with characters lxml refuses to write back into a tree (the
+# standard library's parser reads those, alone or not).
+_READ_ALONE = re.compile(
+    "</(?:html|body)|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]", re.IGNORECASE
+)
 
 
 def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
@@ -173,27 +195,35 @@ def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list
         root = None  # one of them libxml2 refuses (a lone surrogate): halves find which
     body = root[0] if root is not None and len(root) == 1 else None
     if body is not None and _parts_intact(body, token, len(htmls) + 1):
-        found = []
-        if with_links:  # a call a part: only for the credits, which may name a link
-            found = [list(dict.fromkeys(_mark_links(part))) for part in body[:-1]]
-        else:
+        found = _links_by_part(body, token, len(htmls)) if with_links else []
+        if not with_links:
             _mark_links(body)
         # Each part's text, then the token as a paragraph of its own: one string from libxslt
         # holds them all, tidied at once (a paragraph break never joins two paragraphs).
         parted = str(_text_of_parts()(root.getroottree(), end=etree.XSLT.strparam(token)))
         # Two line breaks or more break a paragraph alike: fewer empty paragraphs to tidy.
         parted = _BREAKS.sub(_PARAGRAPH, parted)
-        return [text.strip(_LINE) for text in _tidy(parted).split(token)[:-1]], found
+        if not _is_tidy(parted.replace(token, "")):
+            parted = _tidy(parted)
+        return [text.strip(_LINE) for text in parted.split(token)[:-1]], found
     half = len(htmls) // 2
     first, second = (_batch_texts(h, with_links=with_links) for h in (htmls[:half], htmls[half:]))
     return first[0] + second[0], first[1] + second[1]
+
+
+def _links_by_part(body, token: str, count: int) -> list[list[str]]:
+    """``_mark_links`` of each of the first ``count`` parts, in one walk of the document."""
+    found: dict[int, list[str]] = {}
+    for n, href in _mark_links(body, token=token):
+        found.setdefault(n, []).append(href)
+    return [list(dict.fromkeys(found[n])) if n in found else _NO_LINKS for n in range(count)]
 
 
 def _parts_intact(body, token: str, count: int) -> bool:
     """The body holds exactly ``count`` marked parts, in order, and nothing else."""
     if body.tag != "body" or len(body) != count or body.xpath("count(text())"):
         return False
-    return body.xpath(f"./{_PART}/@n") == [f"{token}-{n}" for n in range(count)]
+    return _MARKS(body) == [f"{token}-{n}" for n in range(count)]
 
 
 @functools.cache
@@ -227,13 +257,20 @@ def _walk(html: str) -> tuple[list[str], list[str]]:
     except (ValueError, etree.LxmlError):
         root = False  # libxml2 refuses it: the standard library's parser reads anything
     if root is False:
-        parser = _TextParser()
-        parser.feed(html)
-        parser.close()
-        return parser.parts, parser.links
+        return _walk_stdlib(html)
     if root is None:
         return [], []
-    return _lxml_text(root)
+    try:
+        return _lxml_text(root)
+    except ValueError:  # a character lxml reads but will not write into the tree
+        return _walk_stdlib(html)
+
+
+def _walk_stdlib(html: str) -> tuple[list[str], list[str]]:
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    return parser.parts, parser.links
 
 
 def _lxml_text(root) -> tuple[list[str], list[str]]:
@@ -268,19 +305,31 @@ def _mark(root) -> list[str]:
     return links
 
 
-def _mark_links(root) -> list[str]:
+def _mark_links(root, *, token: str = "") -> list:
     """Each http(s) link's URL written after its words (when they are not the URL itself),
-    unless the link is inside an element that is dropped; the links, in order."""
+    unless the link is inside an element that is dropped; the links, in order.
+
+    With the ``token`` of a shared document's marks, each link comes as (the number of its
+    part, the link): the marks are counted on the way (a fragment cannot forge one).
+    """
     links = []
     dropping = next(root.iter(*_DROPPED), None) is not None  # else no link is inside one
-    for element in root.iter("a"):
+    part, next_mark = -1, f"{token}-0"
+    for element in root.iter(*(("a", _PART) if token else ("a",))):
+        if element.tag == _PART:
+            if element.get("n") == next_mark:
+                part += 1
+                next_mark = f"{token}-{part + 1}"
+            continue
         href = (element.get("href") or "").strip()
         if not is_web_link(href):
             continue
         if dropping and next(element.iterancestors(*_DROPPED), None) is not None:
             continue
-        links.append(href)
-        words = " ".join("".join(element.itertext()).split())
+        links.append((part, href) if token else href)
+        # A link of words alone (as most are) holds them as its text: no walk is needed.
+        words = (element.text or "") if not len(element) else "".join(element.itertext())
+        words = " ".join(words.split())
         if words != href:
             element.tail = (f" ({href})" if words else href) + (element.tail or "")
     return links
@@ -290,10 +339,26 @@ def _tidy(text: str) -> str:
     """Runs of spaces to one, at most one blank line between paragraphs, no edge whitespace."""
     if _LINE not in text:
         return _spaced(text)  # one paragraph of one line
+    if "\n\n\n" not in text and _is_tidy(text):
+        return text.strip(_LINE)  # every line already spaced: only the edges' breaks go
     if _LINE not in text.replace(_PARAGRAPH, ""):  # paragraphs of one line each
         return _PARAGRAPH.join([p for b in text.split(_PARAGRAPH) if (p := _spaced(b))])
     blocks = (_tidy_lines(b) if _LINE in b else _spaced(b) for b in text.split(_PARAGRAPH))
     return _PARAGRAPH.join(filter(None, blocks))
+
+
+def _is_tidy(text: str) -> bool:
+    """Every line of ``text`` is ``_spaced`` already, and no line holds only spaces: checked
+    on the whole text at once, in C (a line break between two paragraph breaks or a run of
+    three is not looked at: ``_tidy`` and ``_BREAKS`` see to those)."""
+    return (
+        "  " not in text
+        and " \n" not in text
+        and "\n " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and text.replace(_LINE, "").isprintable()
+    )
 
 
 def _tidy_lines(block: str) -> str:
