@@ -182,8 +182,9 @@ def test_html_texts_read_many_fragments_as_each_alone():
         assert html_texts(rotated) == [html_to_text(f) for f in rotated]
 
 
-# Pieces fragments are made of: markup a sheet holds, links good and bad, and whitespace of
-# every kind str.split() knows (where a tidy line ends is what the fast paths must get right).
+# Pieces fragments are made of: markup a sheet holds, links good and bad, whitespace of every
+# kind str.split() knows (where a tidy line ends is what the fast paths must get right), and
+# control characters lxml reads but will not write back into a tree.
 _WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]
 _PIECES = st.one_of(
     st.sampled_from(
@@ -218,6 +219,8 @@ _PIECES = st.one_of(
             "  ",
             "\n",
             "\n\n\n",
+            "\x01",
+            "\x0b",
         ]
     ),
     st.sampled_from(_WHITESPACE),

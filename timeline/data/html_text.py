@@ -1,8 +1,9 @@
 """HTML (as TimelineJS allows in a headline or text) into plain text, with a real parser.
 
 libxml2's HTML parser (lxml, already installed for python-pptx) reads it, fast enough for
-10,000 slides; the standard library's ``html.parser`` takes over for text libxml2 refuses
-(NUL bytes, say). Both walk the same rules.
+10,000 slides, and libxslt writes its text; the standard library's ``html.parser`` takes over
+for text libxml2 refuses (NUL bytes, say) or lxml will not write back after a link (a control
+character). Both follow the same rules.
 
 Nothing of the markup survives: tags are dropped, entities become the characters they stand
 for, ``<script>``, ``<style>`` and the like lose their contents too, and block elements become
@@ -117,7 +118,7 @@ def _read_distinct(htmls: list[str], *, with_links: bool) -> tuple[list[str], li
     for i, html in enumerate(htmls):
         if "<" not in html and "&" not in html:
             texts[i] = _tidy(html)  # plain text: no parser needed, and no links
-        elif _READ_ALONE.search(html):
+        elif _DOCUMENT_END.search(html):
             # What follows these reads differently in a part: each is read alone.
             texts[i], found = _read_one(html)
             if with_links:
@@ -162,12 +163,8 @@ _MARKS = etree.XPath(f"./{_PART}/@n", smart_strings=False)  # plain strings: mad
 # A literal start lets the regex engine skip ahead to each run (``\n{3,}`` tries every place).
 _BREAKS = re.compile("\n\n\n+")
 _PRIVATE_USE = "\ue000"  # opens the token that ends each part's text: no text has it
-# Where a fragment's text reads differently inside a part than alone, it is read alone: after
-# an end of the document, or with characters lxml refuses to write back into a tree (the
-# standard library's parser reads those, alone or not).
-_READ_ALONE = re.compile(
-    "</(?:html|body)|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]", re.IGNORECASE
-)
+# Where a fragment's text reads differently inside a part than alone: it is read alone.
+_DOCUMENT_END = re.compile("</(?:html|body)", re.IGNORECASE)
 
 
 def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
@@ -194,10 +191,13 @@ def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list
     except (ValueError, etree.LxmlError):
         root = None  # one of them libxml2 refuses (a lone surrogate): halves find which
     body = root[0] if root is not None and len(root) == 1 else None
+    found = None
     if body is not None and _parts_intact(body, token, len(htmls) + 1):
-        found = _links_by_part(body, token, len(htmls)) if with_links else []
-        if not with_links:
-            _mark_links(body)
+        try:
+            found = _links_by_part(body, token, len(htmls)) if with_links else _mark_links(body)
+        except ValueError:  # a character lxml will not write after a link: read alone
+            found = None
+    if found is not None:
         # Each part's text, then the token as a paragraph of its own: one string from libxslt
         # holds them all, tidied at once (a paragraph break never joins two paragraphs).
         parted = str(_text_of_parts()(root.getroottree(), end=etree.XSLT.strparam(token)))
@@ -205,7 +205,7 @@ def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list
         parted = _BREAKS.sub(_PARAGRAPH, parted)
         if not _is_tidy(parted.replace(token, "")):
             parted = _tidy(parted)
-        return [text.strip(_LINE) for text in parted.split(token)[:-1]], found
+        return [text.strip(_LINE) for text in parted.split(token)[:-1]], found if with_links else []
     half = len(htmls) // 2
     first, second = (_batch_texts(h, with_links=with_links) for h in (htmls[:half], htmls[half:]))
     return first[0] + second[0], first[1] + second[1]
@@ -226,14 +226,25 @@ def _parts_intact(body, token: str, count: int) -> bool:
     return _MARKS(body) == [f"{token}-{n}" for n in range(count)]
 
 
+# The rules of ``_Text`` but links' (``_mark_links`` writes those into the tree first), in
+# libxslt: block elements are paragraphs, <br> a line break, dropped elements are not read.
+_TEXT_TEMPLATES = f"""
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:template match="{"|".join(sorted(_BLOCKS))}">
+    <xsl:text>&#10;&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;&#10;</xsl:text>
+  </xsl:template>
+  <xsl:template match="br"><xsl:text>&#10;</xsl:text></xsl:template>
+  <xsl:template match="{"|".join(sorted(_DROPPED))}"/>
+"""
+_XSL = 'version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"'
+
+
 @functools.cache
 def _text_of_parts() -> etree.XSLT:
-    """The rules of ``_mark`` but links', in libxslt: each part's text, then its end mark."""
-    blocks, dropped = "|".join(sorted(_BLOCKS)), "|".join(sorted(_DROPPED))
+    """Each part's text, then its end mark."""
     return etree.XSLT(
         etree.XML(f"""
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-  <xsl:output method="text" encoding="UTF-8"/>
+<xsl:stylesheet {_XSL}>{_TEXT_TEMPLATES}
   <xsl:param name="end"/>
   <xsl:template match="/">
     <xsl:for-each select="html/body/{_PART}[position() &lt; last()]">
@@ -241,13 +252,14 @@ def _text_of_parts() -> etree.XSLT:
       <xsl:text>&#10;&#10;</xsl:text><xsl:value-of select="$end"/><xsl:text>&#10;&#10;</xsl:text>
     </xsl:for-each>
   </xsl:template>
-  <xsl:template match="{blocks}">
-    <xsl:text>&#10;&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;&#10;</xsl:text>
-  </xsl:template>
-  <xsl:template match="br"><xsl:text>&#10;</xsl:text></xsl:template>
-  <xsl:template match="{dropped}"/>
 </xsl:stylesheet>""")
     )
+
+
+@functools.cache
+def _text_of_document() -> etree.XSLT:
+    """The text of a fragment read alone: by the same rules as a part's, so alike."""
+    return etree.XSLT(etree.XML(f"<xsl:stylesheet {_XSL}>{_TEXT_TEMPLATES}</xsl:stylesheet>"))
 
 
 def _walk(html: str) -> tuple[list[str], list[str]]:
@@ -274,35 +286,8 @@ def _walk_stdlib(html: str) -> tuple[list[str], list[str]]:
 
 
 def _lxml_text(root) -> tuple[list[str], list[str]]:
-    links = _mark(root)
-    return [etree.tostring(root, method="text", encoding="unicode", with_tail=False)], links
-
-
-def _mark(root) -> list[str]:
-    """The same rules as ``_Text``, marking up libxml2's tree for its own text serialiser;
-    the http(s) links found, in order.
-
-    A tag at a time, each found by libxml2: links first, so that a link's words are its own
-    text, before any paragraph breaks go into it.
-    """
     links = _mark_links(root)
-    for element in root.iter(*_BLOCKS):
-        element.text = _PARAGRAPH + (element.text or "")
-        element.tail = _PARAGRAPH + (element.tail or "")
-    for element in root.iter("br"):
-        element.tail = _LINE + (element.tail or "")
-    for element in list(root.iter(*_DROPPED)):
-        tail, parent = element.tail, element.getparent()
-        if parent is None:
-            continue
-        # Its tail is the text after it: keep that, on the element before it or the parent.
-        previous = element.getprevious()
-        if tail and previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        elif tail:
-            parent.text = (parent.text or "") + tail
-        parent.remove(element)
-    return links
+    return [str(_text_of_document()(root.getroottree()))], links
 
 
 def _mark_links(root, *, token: str = "") -> list:
