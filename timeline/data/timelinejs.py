@@ -682,21 +682,25 @@ def _ids(given: list[str], starts: list[str], titles: list[str]) -> list[str]:
 def _id_bases(rows: list[int], starts: list[str], titles: list[str]) -> dict[int, str]:
     """``slugify`` of each row's year and title, shortened at a word to 60 characters.
 
-    At once (Arrow's regular expressions) for ASCII text, where that is the same as Python's.
+    At once for ASCII text, where it is the same as ``slugify``: every character but a-z and
+    0-9 to "-" in one ``translate`` of all the texts (a line each), then runs of "-" to one.
     """
     texts = [f"{starts[i][:4]} {titles[i]}" for i in rows]
-    slugs = (
-        pd.Series(texts, dtype="str")
-        .str.lower()
-        .str.replace("[^a-z0-9]+", "-", regex=True)
-        .str.strip("-")
-        .tolist()
-    )
+    joined = "\n".join(texts)
+    if joined.count("\n") == len(texts) - 1:  # no text holds a line break of its own
+        slugs = _DASHES.sub("-", joined.lower().translate(_NOT_SLUG)).split("\n")
+    else:
+        slugs = [slugify(text) for text in texts]
     bases = {}
     for i, text, slug in zip(rows, texts, slugs, strict=True):
-        base = (slug if text.isascii() else slugify(text)) or "event"
+        base = (slug.strip("-") if text.isascii() else slugify(text)) or "event"
         bases[i] = base if len(base) <= 60 else base[:61].rsplit("-", 1)[0]
     return bases
+
+
+# ASCII but a-z, 0-9 and the line break that separates texts, to "-" (``_id_bases``).
+_NOT_SLUG = {c: "-" for c in range(128) if not (chr(c).isdigit() or chr(c).islower() or c == 10)}
+_DASHES = re.compile("--+")
 
 
 def edtf(year: str, month: str = "", day: str = "") -> tuple[str, str | None]:
