@@ -400,7 +400,8 @@ def _json_cells(items: list[dict], lines: list[int], places: list[str], kinds: l
         _objects(_field(items, key)) for key in ("text", "media", "start_date", "end_date")
     )
     displays = [
-        i.get("display_date") or d.get("display_date") for i, d in zip(items, starts, strict=True)
+        i.get("display_date") or d.get("display_date")
+        for i, d in zip(items, starts or [_NOTHING] * len(items), strict=True)
     ]
     # Each cell: which of the slide's objects it is read from, and under which key.
     sources = {
@@ -418,7 +419,11 @@ def _json_cells(items: list[dict], lines: list[int], places: list[str], kinds: l
         "group": (items, "group"),
         "unique_id": (items, "unique_id"),
     }
-    cells = {name: _texts(_field(objects, key)) for name, (objects, key) in sources.items()}
+    # A field no slide has (media, say, or the end of every slide) is "" without a pass.
+    cells = {
+        name: _texts(_field(objects, key)) if objects is not None else [""] * len(items)
+        for name, (objects, key) in sources.items()
+    }
     cells["display_date"] = _texts(displays)
     extension = [e if type(e) is dict and e else _NOTHING for e in _field(items, EXTENSION)]
     for i in (i for i, e in enumerate(extension) if e):
@@ -432,7 +437,10 @@ def _field(objects: list[dict], key: str) -> list:
     return list(map(dict.get, objects, repeat(key)))
 
 
-def _objects(values: list) -> list[dict]:
+def _objects(values: list) -> list[dict] | None:
+    """Each value that is an object, else the empty one; None when no value is an object."""
+    if set(map(type, values)) <= {type(None)}:
+        return None
     return [v if type(v) is dict else _NOTHING for v in values]
 
 
