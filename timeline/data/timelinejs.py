@@ -337,12 +337,15 @@ def _fast_sheet_slides(name: str, data: bytes) -> Slides | None:
         raise file_error(name, "the file is empty; expected the TimelineJS template's header")
     header_row = [c[int(rows[0])].as_py() for c in columns]
     header = _sheet_header(name, int(lines[rows[0]]), header_row)
-    body = pa.array(rows[1:])
-    return _sheet_cells(
-        header,
-        lines[rows[1:]].tolist(),
-        lambda i: list(map(str.strip, columns[i].take(body).to_pylist())),
-    )
+    first = int(rows[0]) + 1
+    # No blank row below the header (as usual): the body is a slice, not a copy.
+    body = None if len(rows) - 1 == table.num_rows - first else pa.array(rows[1:])
+
+    def cells_of(i: int) -> list[str]:
+        column = columns[i].slice(first) if body is None else columns[i].take(body)
+        return list(map(str.strip, column.to_pylist()))
+
+    return _sheet_cells(header, lines[rows[1:]].tolist(), cells_of)
 
 
 def _json_document(name: str, data: bytes) -> dict:
