@@ -182,7 +182,7 @@ TIMELINEJS_FILES = (
     ("TimelineJS JSON written by timeline convert", "converted.json"),
     ("TimelineJS JSON, TimelineJS's fields only (HTML text)", "timelinejs.json"),
     ("TimelineJS sheet as CSV (HTML text)", "sheet.csv"),
-    ("TimelineJS sheet as XLSX (HTML text; openpyxl reads it)", "sheet.xlsx"),
+    ("TimelineJS sheet as XLSX (HTML text; calamine reads it)", "sheet.xlsx"),
 )
 
 

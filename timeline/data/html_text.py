@@ -1,8 +1,9 @@
 """HTML (as TimelineJS allows in a headline or text) into plain text, with a real parser.
 
 libxml2's HTML parser (lxml, already installed for python-pptx) reads it, fast enough for
-10,000 slides; the standard library's ``html.parser`` takes over for text libxml2 refuses
-(NUL bytes, say). Both walk the same rules.
+10,000 slides, and libxslt writes its text; the standard library's ``html.parser`` takes over
+for text libxml2 refuses (NUL bytes, say) or lxml will not write back after a link (a control
+character). Both follow the same rules.
 
 Nothing of the markup survives: tags are dropped, entities become the characters they stand
 for, ``<script>``, ``<style>`` and the like lose their contents too, and block elements become
@@ -54,19 +55,23 @@ _BLOCKS = frozenset(
 )
 _PARAGRAPH = "\n\n"
 _NO_LINKS: list[str] = []
-_NOT_IN_LINKS = frozenset("<>\"'`")
+_NOT_IN_LINKS = re.compile(r"[\s<>\"'`]")
 _LINE = "\n"
 
 
 def is_web_link(url: str) -> bool:
     """True for an http(s) URL with a host and no whitespace or quotes: the only links shown."""
     url = url.strip()
-    lowered = url.lower()
-    if not lowered.startswith(("http://", "https://")):
+    # Only ASCII letters lower to "http": the first 8 characters say it as the whole would.
+    scheme = url[:8].lower()
+    if scheme.startswith("https://"):
+        host = url[8:]
+    elif scheme.startswith("http://"):
+        host = url[7:]
+    else:
         return False
-    host = url.split("://", 1)[1]
-    # url.split() is [url] when no character of it is whitespace (str.isspace's, as split's).
-    return bool(host) and url.split() == [url] and _NOT_IN_LINKS.isdisjoint(url)
+    # \s is what str.split() splits on (str.isspace): one scan in C for all that is refused.
+    return bool(host) and _NOT_IN_LINKS.search(url) is None
 
 
 def html_to_text(html: str) -> str:
@@ -95,6 +100,18 @@ def html_texts_and_links(htmls: list[str]) -> tuple[list[str], list[list[str]]]:
 
 
 def _read_all(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
+    distinct = list(dict.fromkeys(htmls))
+    if len(distinct) == len(htmls):
+        return _read_distinct(htmls, with_links=with_links)
+    # A sheet's credits say the same few sources again and again: each is read once, and
+    # its copies share its text and links (which are never changed).
+    texts, links = _read_distinct(distinct, with_links=with_links)
+    text_of = dict(zip(distinct, texts, strict=True))
+    links_of = dict(zip(distinct, links, strict=True)) if with_links else {}
+    return [text_of[h] for h in htmls], [links_of[h] for h in htmls] if with_links else []
+
+
+def _read_distinct(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
     # Each fragment's links replace the shared empty list when it has some: it is never changed.
     texts, links = [""] * len(htmls), [_NO_LINKS] * len(htmls) if with_links else []
     shared: list[int] = []
@@ -142,8 +159,12 @@ _BATCH = 1000  # fragments per shared parse: bounds the document and the re-read
 # Each fragment's part of the shared document: an element of no meaning to the rules (not a
 # paragraph), so the tree is marked only where the fragments' own markup is.
 _PART = "rt-fragment"
-_BREAKS = re.compile("\n{3,}")
-_PRIVATE_USE = "\ue000"  # opens the token that ends each part's text: no text has it
+_MARKS = etree.XPath(f"./{_PART}/@n", smart_strings=False)  # plain strings: made faster
+# A literal start lets the regex engine skip ahead to each run (``\n{3,}`` tries every place).
+_BREAKS = re.compile("\n\n\n+")
+# Opens the token that ends each part's text: a character no text is likely to hold, and
+# a printable one, so that the token leaves the text tidy (``_is_tidy`` reads it as a word).
+_TOKEN_START = "\u2042"  # ⁂, asterism
 # Where a fragment's text reads differently inside a part than alone: it is read alone.
 _DOCUMENT_END = re.compile("</(?:html|body)", re.IGNORECASE)
 
@@ -161,7 +182,7 @@ def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list
     if len(htmls) <= 1:
         read = [_read_one(html) for html in htmls]
         return [text for text, _ in read], [found for _, found in read]
-    token = _PRIVATE_USE + secrets.token_hex(8)
+    token = _TOKEN_START + secrets.token_hex(8)
     if any(token in html for html in htmls):
         return _batch_texts(htmls, with_links=with_links)  # a 1 in 2**64 draw one of them holds
     document = "".join(f'<{_PART} n="{token}-{n}">{h}</{_PART}>' for n, h in enumerate(htmls))
@@ -172,38 +193,63 @@ def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list
     except (ValueError, etree.LxmlError):
         root = None  # one of them libxml2 refuses (a lone surrogate): halves find which
     body = root[0] if root is not None and len(root) == 1 else None
+    found = None
     if body is not None and _parts_intact(body, token, len(htmls) + 1):
-        found = []
-        if with_links:  # a call a part: only for the credits, which may name a link
-            found = [list(dict.fromkeys(_mark_links(part))) for part in body[:-1]]
-        else:
-            _mark_links(body)
+        try:
+            found = _links_by_part(body, token, len(htmls)) if with_links else _mark_links(body)
+        except ValueError:  # a character lxml will not write after a link: read alone
+            found = None
+    if found is not None:
         # Each part's text, then the token as a paragraph of its own: one string from libxslt
         # holds them all, tidied at once (a paragraph break never joins two paragraphs).
         parted = str(_text_of_parts()(root.getroottree(), end=etree.XSLT.strparam(token)))
         # Two line breaks or more break a paragraph alike: fewer empty paragraphs to tidy.
-        parted = _BREAKS.sub(_PARAGRAPH, parted)
-        return [text.strip(_LINE) for text in _tidy(parted).split(token)[:-1]], found
+        # Between two blocks there are four: replaced in one pass before the regex looks.
+        parted = parted.replace(_PARAGRAPH * 2, _PARAGRAPH)
+        if "\n\n\n" in parted:
+            parted = _BREAKS.sub(_PARAGRAPH, parted)
+        if not _is_tidy(parted):
+            parted = _tidy(parted)
+        return [text.strip(_LINE) for text in parted.split(token)[:-1]], found if with_links else []
     half = len(htmls) // 2
     first, second = (_batch_texts(h, with_links=with_links) for h in (htmls[:half], htmls[half:]))
     return first[0] + second[0], first[1] + second[1]
+
+
+def _links_by_part(body, token: str, count: int) -> list[list[str]]:
+    """``_mark_links`` of each of the first ``count`` parts, in one walk of the document."""
+    found: dict[int, list[str]] = {}
+    for n, href in _mark_links(body, token=token):
+        found.setdefault(n, []).append(href)
+    return [list(dict.fromkeys(found[n])) if n in found else _NO_LINKS for n in range(count)]
 
 
 def _parts_intact(body, token: str, count: int) -> bool:
     """The body holds exactly ``count`` marked parts, in order, and nothing else."""
     if body.tag != "body" or len(body) != count or body.xpath("count(text())"):
         return False
-    return body.xpath(f"./{_PART}/@n") == [f"{token}-{n}" for n in range(count)]
+    return _MARKS(body) == [f"{token}-{n}" for n in range(count)]
+
+
+# The rules of ``_Text`` but links' (``_mark_links`` writes those into the tree first), in
+# libxslt: block elements are paragraphs, <br> a line break, dropped elements are not read.
+_TEXT_TEMPLATES = f"""
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:template match="{"|".join(sorted(_BLOCKS))}">
+    <xsl:text>&#10;&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;&#10;</xsl:text>
+  </xsl:template>
+  <xsl:template match="br"><xsl:text>&#10;</xsl:text></xsl:template>
+  <xsl:template match="{"|".join(sorted(_DROPPED))}"/>
+"""
+_XSL = 'version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"'
 
 
 @functools.cache
 def _text_of_parts() -> etree.XSLT:
-    """The rules of ``_mark`` but links', in libxslt: each part's text, then its end mark."""
-    blocks, dropped = "|".join(sorted(_BLOCKS)), "|".join(sorted(_DROPPED))
+    """Each part's text, then its end mark."""
     return etree.XSLT(
         etree.XML(f"""
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-  <xsl:output method="text" encoding="UTF-8"/>
+<xsl:stylesheet {_XSL}>{_TEXT_TEMPLATES}
   <xsl:param name="end"/>
   <xsl:template match="/">
     <xsl:for-each select="html/body/{_PART}[position() &lt; last()]">
@@ -211,13 +257,14 @@ def _text_of_parts() -> etree.XSLT:
       <xsl:text>&#10;&#10;</xsl:text><xsl:value-of select="$end"/><xsl:text>&#10;&#10;</xsl:text>
     </xsl:for-each>
   </xsl:template>
-  <xsl:template match="{blocks}">
-    <xsl:text>&#10;&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;&#10;</xsl:text>
-  </xsl:template>
-  <xsl:template match="br"><xsl:text>&#10;</xsl:text></xsl:template>
-  <xsl:template match="{dropped}"/>
 </xsl:stylesheet>""")
     )
+
+
+@functools.cache
+def _text_of_document() -> etree.XSLT:
+    """The text of a fragment read alone: by the same rules as a part's, so alike."""
+    return etree.XSLT(etree.XML(f"<xsl:stylesheet {_XSL}>{_TEXT_TEMPLATES}</xsl:stylesheet>"))
 
 
 def _walk(html: str) -> tuple[list[str], list[str]]:
@@ -227,60 +274,52 @@ def _walk(html: str) -> tuple[list[str], list[str]]:
     except (ValueError, etree.LxmlError):
         root = False  # libxml2 refuses it: the standard library's parser reads anything
     if root is False:
-        parser = _TextParser()
-        parser.feed(html)
-        parser.close()
-        return parser.parts, parser.links
+        return _walk_stdlib(html)
     if root is None:
         return [], []
-    return _lxml_text(root)
+    try:
+        return _lxml_text(root)
+    except ValueError:  # a character lxml reads but will not write into the tree
+        return _walk_stdlib(html)
+
+
+def _walk_stdlib(html: str) -> tuple[list[str], list[str]]:
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    return parser.parts, parser.links
 
 
 def _lxml_text(root) -> tuple[list[str], list[str]]:
-    links = _mark(root)
-    return [etree.tostring(root, method="text", encoding="unicode", with_tail=False)], links
-
-
-def _mark(root) -> list[str]:
-    """The same rules as ``_Text``, marking up libxml2's tree for its own text serialiser;
-    the http(s) links found, in order.
-
-    A tag at a time, each found by libxml2: links first, so that a link's words are its own
-    text, before any paragraph breaks go into it.
-    """
     links = _mark_links(root)
-    for element in root.iter(*_BLOCKS):
-        element.text = _PARAGRAPH + (element.text or "")
-        element.tail = _PARAGRAPH + (element.tail or "")
-    for element in root.iter("br"):
-        element.tail = _LINE + (element.tail or "")
-    for element in list(root.iter(*_DROPPED)):
-        tail, parent = element.tail, element.getparent()
-        if parent is None:
-            continue
-        # Its tail is the text after it: keep that, on the element before it or the parent.
-        previous = element.getprevious()
-        if tail and previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        elif tail:
-            parent.text = (parent.text or "") + tail
-        parent.remove(element)
-    return links
+    return [str(_text_of_document()(root.getroottree()))], links
 
 
-def _mark_links(root) -> list[str]:
+def _mark_links(root, *, token: str = "") -> list:
     """Each http(s) link's URL written after its words (when they are not the URL itself),
-    unless the link is inside an element that is dropped; the links, in order."""
+    unless the link is inside an element that is dropped; the links, in order.
+
+    With the ``token`` of a shared document's marks, each link comes as (the number of its
+    part, the link): the marks are counted on the way (a fragment cannot forge one).
+    """
     links = []
     dropping = next(root.iter(*_DROPPED), None) is not None  # else no link is inside one
-    for element in root.iter("a"):
+    part, next_mark = -1, f"{token}-0"
+    for element in root.iter(*(("a", _PART) if token else ("a",))):
+        if element.tag == _PART:
+            if element.get("n") == next_mark:
+                part += 1
+                next_mark = f"{token}-{part + 1}"
+            continue
         href = (element.get("href") or "").strip()
         if not is_web_link(href):
             continue
         if dropping and next(element.iterancestors(*_DROPPED), None) is not None:
             continue
-        links.append(href)
-        words = " ".join("".join(element.itertext()).split())
+        links.append((part, href) if token else href)
+        # A link of words alone (as most are) holds them as its text: no walk is needed.
+        words = (element.text or "") if not len(element) else "".join(element.itertext())
+        words = " ".join(words.split())
         if words != href:
             element.tail = (f" ({href})" if words else href) + (element.tail or "")
     return links
@@ -290,10 +329,26 @@ def _tidy(text: str) -> str:
     """Runs of spaces to one, at most one blank line between paragraphs, no edge whitespace."""
     if _LINE not in text:
         return _spaced(text)  # one paragraph of one line
+    if "\n\n\n" not in text and _is_tidy(text):
+        return text.strip(_LINE)  # every line already spaced: only the edges' breaks go
     if _LINE not in text.replace(_PARAGRAPH, ""):  # paragraphs of one line each
         return _PARAGRAPH.join([p for b in text.split(_PARAGRAPH) if (p := _spaced(b))])
     blocks = (_tidy_lines(b) if _LINE in b else _spaced(b) for b in text.split(_PARAGRAPH))
     return _PARAGRAPH.join(filter(None, blocks))
+
+
+def _is_tidy(text: str) -> bool:
+    """Every line of ``text`` is ``_spaced`` already, and no line holds only spaces: checked
+    on the whole text at once, in C (a line break between two paragraph breaks or a run of
+    three is not looked at: ``_tidy`` and ``_BREAKS`` see to those)."""
+    return (
+        "  " not in text
+        and " \n" not in text
+        and "\n " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and text.replace(_LINE, "").isprintable()
+    )
 
 
 def _tidy_lines(block: str) -> str:

@@ -103,7 +103,7 @@ def fast_frame(name: str, data: bytes) -> pd.DataFrame | None:
             pa_BufferReader(pa_py_buffer(data).slice(start)),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(_header_names(data, start), pa_string()),
+                column_types=dict.fromkeys(header_names(data, start), pa_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -130,7 +130,7 @@ def fast_frame(name: str, data: bytes) -> pd.DataFrame | None:
     return frame
 
 
-def _header_names(data: bytes, start: int = 0) -> list[str]:
+def header_names(data: bytes, start: int = 0) -> list[str]:
     end = data.find(b"\n", start)
     first_line = data[start : end if end >= 0 else len(data)]
     return next(csv.reader(io.StringIO(first_line.decode("utf-8"))))
