@@ -278,6 +278,38 @@ _WARM_UP_FIGURE = {
 }
 
 
+@functools.cache
+def _kaleido_class():
+    """Kaleido, handing each drawing back before its tab's reload.
+
+    Kaleido reloads a tab after each drawing, so the next starts on a clean page, and returns
+    the drawing only once the reload is done: about a fifth of a warm export. Here the reload
+    runs on after the bytes are back, and the tab rejoins Kaleido's queue when it is done, as
+    before. (``_return_kaleido_tab`` is Kaleido's own, in every 1.x; should it be renamed,
+    drawings wait for the reload again, nothing worse.)
+    """
+    import kaleido  # imported here: it is only needed once an image is asked for
+
+    class ReturnEarly(kaleido.Kaleido):
+        async def _return_kaleido_tab(self, tab) -> None:
+            reload = asyncio.ensure_future(super()._return_kaleido_tab(tab))
+            _RELOADS.add(reload)
+            reload.add_done_callback(_reload_done)
+
+    return ReturnEarly
+
+
+_RELOADS: set[asyncio.Future] = set()  # held until done: asyncio keeps only weak references
+
+
+def _reload_done(reload: asyncio.Future) -> None:
+    _RELOADS.discard(reload)
+    if not reload.cancelled() and reload.exception() is not None:
+        # The tab is lost (its browser closed or crashed); a drawing waiting for it ends by
+        # its deadline, and a dead browser is restarted.
+        log.info("an export tab did not reload: %r", reload.exception())
+
+
 class ExportEngine:
     """One warm headless browser shared by every export in this process.
 
@@ -476,13 +508,11 @@ class ExportEngine:
             return self._kaleido
 
     async def _open(self):
-        import kaleido  # imported here: it is only needed once an image is asked for
-
         path = browser_path()
         # One tab: each takes seconds of CPU to load plotly.js, and one is enough to draw. The
         # others open when two drawings first meet (``_drawing_on``): loading one beside a
         # drawing would slow it down, on a small machine, by as much as the tab costs.
-        k = kaleido.Kaleido(
+        k = _kaleido_class()(
             n=1, timeout=self._timeout, mathjax=False, plotlyjs=PLOTLY_BUNDLE.as_uri(), path=path
         )
         await k.open()
