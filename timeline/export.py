@@ -246,6 +246,7 @@ StatusFn = Callable[[str], None]
 STARTING = "Starting the export engine…"
 WAITING = "Waiting for the export engine: other exports are drawing…"
 DRAWING = "Drawing the chart…"
+_STOPPED = "The export engine stopped; try again."
 
 
 def _quiet(_words: str) -> None:
@@ -335,6 +336,8 @@ class ExportEngine:
         self._kaleido = None
         self._tab_lock = threading.Lock()
         self._drawings = 0
+        self._asked = 0  # images asked for (the warm-up is skipped once one is)
+        self._closed = False
         self._opening_tabs: Future | None = None  # the tabs opened after the first
         self._free_tabs = threading.BoundedSemaphore(tabs)
         self._large_tabs = threading.BoundedSemaphore(max(1, tabs - 1))
@@ -343,9 +346,10 @@ class ExportEngine:
         self._owner = os.getpid()
         atexit.register(self.close)
 
-    def warm(self) -> threading.Thread:
-        """Start the browser in the background and have it draw a small chart, so the first
-        export costs what later ones do."""
+    def warm(self, figure: Callable[[], dict] | None = None) -> threading.Thread:
+        """Start the browser in the background and have it draw ``figure()`` (built once the
+        browser is up; by default a small chart), so the first export costs what later ones
+        do. Best a figure like the first export's: same size, fonts and parts."""
 
         def start() -> None:
             try:
@@ -353,20 +357,28 @@ class ExportEngine:
             except ExportError as exc:
                 log.warning("export engine not started: %s", exc)
                 return
-            self._warm_up(kaleido)
+            self._warm_up(kaleido, figure)
 
         thread = threading.Thread(target=start, name="timeline-export-warm", daemon=True)
         thread.start()
         return thread
 
-    def _warm_up(self, kaleido) -> None:
-        # A tab's first drawing also compiles plotly.js's drawing code (about 0.3 s of CPU
-        # here); drawn now, it is not paid by the first export. Not counted as a drawing, so
-        # an export that comes meanwhile waits for it (half a second) instead of opening a tab.
-        if not self._free_tabs.acquire(blocking=False):
-            return  # exports are drawing already
+    def _warm_up(self, kaleido, figure: Callable[[], dict] | None) -> None:
+        # A tab's first drawing also compiles plotly.js's drawing code for what it draws
+        # (0.1-0.2 s here); drawn now, it is not paid by the first export.
         try:
-            self._draw(kaleido, _WARM_UP_FIGURE, ImageSpec("png", 400, 300), _never)
+            fig = figure() if figure is not None else _WARM_UP_FIGURE
+        except Exception:
+            log.exception("the export engine's warm-up figure could not be built")
+            fig = _WARM_UP_FIGURE
+        layout = fig.get("layout") or {}
+        spec = ImageSpec("png", layout.get("width") or 400, layout.get("height") or 300)
+        # Once an image has been asked for (an export, a first-paint picture), it warms the
+        # tab itself: a warm-up drawn first would only make it wait.
+        if self._asked or not self._free_tabs.acquire(blocking=False):
+            return
+        try:
+            self._draw(kaleido, fig, spec, _never)
         except ExportError as exc:
             log.info("the export engine's warm-up drawing failed: %s", exc)
         finally:
@@ -393,6 +405,7 @@ class ExportEngine:
             page = figure_html(go.Figure(fig) if isinstance(fig, dict) else fig)
             return check_signature(page.encode("utf-8"), "html")
         check_traces(fig)
+        self._asked += 1  # no lock: the warm-up only asks whether it is still 0
         large = spec.width * spec.height * spec.scale**2 > LARGE_PIXELS
         with contextlib.ExitStack() as turn:
             if large:
@@ -461,6 +474,8 @@ class ExportEngine:
             return self._failed(kaleido, exc)
         except Exception as exc:
             future.cancel()
+            if kaleido is not self._kaleido:  # closed under it (the app stopping): no news
+                raise ExportError(_STOPPED) from None
             if self._browser_alive(kaleido):
                 log.warning("export failed: %r", exc)
                 raise ExportError(
@@ -483,6 +498,8 @@ class ExportEngine:
 
     def _ensure_started(self):
         with self._lock:
+            if self._closed:  # an export still waiting when the app stopped starts no browser
+                raise ExportError(_STOPPED)
             if self._kaleido is not None and not self._browser_alive(self._kaleido):
                 # It died while idle (killed, out of memory): start another before drawing.
                 log.warning("the export browser had died; starting a new one")
@@ -540,8 +557,7 @@ class ExportEngine:
                 self._open_tabs(kaleido, self._tabs - 1), self._loop
             )
 
-    @staticmethod
-    async def _open_tabs(k, count: int) -> None:
+    async def _open_tabs(self, k, count: int) -> None:
         # Kaleido's own way to add a tab (private, in every 1.x): without it, or if it fails,
         # the engine draws with the tabs it has, one drawing after another.
         add = getattr(k, "_create_kaleido_tab", None)
@@ -549,7 +565,8 @@ class ExportEngine:
             try:
                 await add()
             except Exception as exc:
-                log.warning("the export browser opened fewer tabs than asked (%r)", exc)
+                if k is self._kaleido:  # else it was closed meanwhile: the app stopping
+                    log.warning("the export browser opened fewer tabs than asked (%r)", exc)
                 return
 
     def _restart(self, broken) -> None:
@@ -577,6 +594,7 @@ class ExportEngine:
         if os.getpid() != self._owner:  # a forked export job: the browser is its parent's
             return
         with self._lock:
+            self._closed = True
             k, self._kaleido = self._kaleido, None
             self._close_kaleido(k)
             if self._loop is not None:

@@ -22,6 +22,7 @@ the second app's closure would answer for the first.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -231,32 +232,34 @@ class ExportJobs:
             self.celery_app = None
             self.manager = ExportDiskcacheManager(self.config.folder, self.config.queue)
 
-    def warm(self) -> None:
+    def warm(self, dataset: Dataset | None = None) -> None:
         """Start the engine now (in the background) if jobs will be forked from this process
-        (with Celery, the workers start theirs)."""
+        (with Celery, the workers start theirs); with ``dataset``, its warm-up drawing is the
+        export of its default view (``views.warm_up_figure``)."""
         if self.celery_app is None:
-            self.start_engine()
+            self.start_engine(dataset)
 
     def register(self, dataset: Dataset, stories: dict[str, Story]) -> str:
         """Make this app's data known to its jobs; start the engine where jobs will draw."""
         token = app_token(dataset, stories)
         _EXPORTERS[token] = Exporter(dataset, stories, self)
         if self.celery_app is None:
-            self.warm()  # jobs are forked from this process
+            self.warm(dataset)  # jobs are forked from this process
         else:
             from celery.signals import worker_init
 
             # In a worker, before it forks the children that run the jobs.
-            worker_init.connect(lambda **_: self.start_engine(), weak=False)
+            worker_init.connect(lambda **_: self.start_engine(dataset), weak=False)
         return token
 
-    def start_engine(self) -> None:
+    def start_engine(self, dataset: Dataset | None = None) -> None:
         """Serve a warm engine to the jobs this process forks (the browser starts now)."""
         with self._lock:
             if self._service is None:
                 self.config.folder.mkdir(parents=True, exist_ok=True)
                 lock = self.config.folder / "large-drawing.lock"
-                self._service = EngineService(self._engine or ExportEngine(large_lock=lock))
+                engine = self._engine or ExportEngine(large_lock=lock)
+                self._service = EngineService(engine, _warm_up_figure(dataset))
 
     def local_engine(self) -> ExportEngine | None:
         """The engine the jobs forked from this process draw with (started now), or None when
@@ -271,6 +274,14 @@ class ExportJobs:
         if self._service is None:
             raise ExportError("The export engine is not running in this process.")
         return _Reporting(self._service.client, status)
+
+
+def _warm_up_figure(dataset: Dataset | None):
+    if dataset is None:
+        return None
+    from timeline.views import warm_up_figure
+
+    return functools.partial(warm_up_figure, dataset)
 
 
 @dataclass(frozen=True)
