@@ -213,12 +213,22 @@ def test_an_engine_closed_while_it_warms_up_and_draws_logs_nothing(dataset, capl
         assert watched.drawing.wait(timeout=120)
         engine.close()  # as the app does at exit: exports, a tab opening, reloads under way
         for thread in exports:
-            thread.join(timeout=60)
+            thread.join(timeout=120)
     assert set(outcomes) <= {"drawn", "The export engine stopped; try again."}
     assert len(outcomes) == 3
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     gone = threading.Event()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while set(chromium_processes()) - before and time.monotonic() < deadline:
         gone.wait(0.1)  # the browser's processes end a moment after it is closed
     assert set(chromium_processes()) - before == set()
+
+
+def test_an_engine_closed_before_its_browser_is_up_logs_nothing(caplog):
+    engine = ExportEngine()
+    with caplog.at_level(logging.INFO):
+        warming = engine.warm()
+        engine.close()  # the app stopped at once: the browser starting, or not yet asked for
+        warming.join(timeout=120)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert engine.browser_pids() == []

@@ -355,7 +355,8 @@ class ExportEngine:
             try:
                 kaleido = self._ensure_started()
             except ExportError as exc:
-                log.warning("export engine not started: %s", exc)
+                if not self._closed:  # else the app stopped before it started: no news
+                    log.warning("export engine not started: %s", exc)
                 return
             self._warm_up(kaleido, figure)
 
