@@ -475,7 +475,7 @@ class ExportEngine:
             return self._failed(kaleido, exc)
         except Exception as exc:
             future.cancel()
-            if kaleido is not self._kaleido:  # closed under it (the app stopping): no news
+            if self._closed:  # closed under it (the app stopping): no news
                 raise ExportError(_STOPPED) from None
             if self._browser_alive(kaleido):
                 log.warning("export failed: %r", exc)
@@ -566,7 +566,7 @@ class ExportEngine:
             try:
                 await add()
             except Exception as exc:
-                if k is self._kaleido:  # else it was closed meanwhile: the app stopping
+                if not self._closed:  # else the app is stopping: no news
                     log.warning("the export browser opened fewer tabs than asked (%r)", exc)
                 return
 
