@@ -338,6 +338,7 @@ class ExportEngine:
         self._drawings = 0
         self._asked = 0  # images asked for (the warm-up is skipped once one is)
         self._closed = False
+        self.warmed = threading.Event()  # set once ``warm`` is over (drawn, skipped or failed)
         self._opening_tabs: Future | None = None  # the tabs opened after the first
         self._free_tabs = threading.BoundedSemaphore(tabs)
         self._large_tabs = threading.BoundedSemaphore(max(1, tabs - 1))
@@ -354,11 +355,12 @@ class ExportEngine:
         def start() -> None:
             try:
                 kaleido = self._ensure_started()
+                self._warm_up(kaleido, figure)
             except ExportError as exc:
                 if not self._closed:  # else the app stopped before it started: no news
                     log.warning("export engine not started: %s", exc)
-                return
-            self._warm_up(kaleido, figure)
+            finally:
+                self.warmed.set()
 
         thread = threading.Thread(target=start, name="timeline-export-warm", daemon=True)
         thread.start()
@@ -512,6 +514,7 @@ class ExportEngine:
                 raise BrowserMissing()
             if self._loop is None:
                 self._loop = asyncio.new_event_loop()
+                self._loop.set_exception_handler(self._loop_exception)
                 self._thread = threading.Thread(
                     target=self._loop.run_forever, name="timeline-export", daemon=True
                 )
@@ -524,6 +527,14 @@ class ExportEngine:
                 reason = str(exc) or type(exc).__name__
                 raise ExportError(f"Could not start the export browser: {reason}") from None
             return self._kaleido
+
+    def _loop_exception(self, loop, context: dict) -> None:
+        # Drawings under way when the engine closes end in Kaleido's tasks with "channel
+        # closed", which asyncio reports as "Task exception was never retrieved" at exit.
+        if self._closed:
+            log.debug("after the export engine closed: %s", context.get("message"))
+            return
+        loop.default_exception_handler(context)
 
     async def _open(self):
         path = browser_path()
