@@ -22,7 +22,6 @@ the second app's closure would answer for the first.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -131,7 +130,8 @@ class _Admission:
             if large and sum(1 for _, big in admitted.values() if big) >= self.large_limit:
                 self._store_answer(key, busy_answer(self.large_limit, large=True))
                 return REFUSED
-            job = super().call_job_fn(key, job_fn, args, context)
+            with _FORKING:
+                job = super().call_job_fn(key, job_fn, args, context)
             admitted[key] = (job, large)
             return job
 
@@ -276,12 +276,22 @@ class ExportJobs:
         return _Reporting(self._service.client, status)
 
 
+# Jobs are forked from this process. Forked while another thread imports, a job would find
+# that module's import lock held for ever (seen: a job that never answered): the warm-up
+# figure, whose build imports much of plotly, is built between forks, not during one.
+_FORKING = threading.Lock()
+
+
 def _warm_up_figure(dataset: Dataset | None):
     if dataset is None:
         return None
     from timeline.views import warm_up_figure
 
-    return functools.partial(warm_up_figure, dataset)
+    def build() -> dict:
+        with _FORKING:
+            return warm_up_figure(dataset)
+
+    return build
 
 
 @dataclass(frozen=True)
