@@ -4,6 +4,8 @@ a story deck against as many warm single exports.
 .venv/bin/python bench/export_bench.py          # all
 .venv/bin/python bench/export_bench.py --deck   # the deck part only
 .venv/bin/python bench/export_bench.py --app    # the app's first export after start-up only
+.venv/bin/python bench/export_bench.py --app --against /tmp/before --rounds 3   # alternated
+.venv/bin/python bench/export_bench.py --app --in-browser   # the first click once interactive
 """
 
 from __future__ import annotations
@@ -32,22 +34,87 @@ from timeline.views import export_view  # noqa: E402
 
 
 def main() -> None:
-    if "--app" in sys.argv[1:]:
-        app_first_export()
+    args = sys.argv[1:]
+    if "--app" in args:
+        against = Path(args[args.index("--against") + 1]) if "--against" in args else None
+        rounds = int(args[args.index("--rounds") + 1]) if "--rounds" in args else 1
+        app_first_export(against=against, rounds=rounds, in_browser="--in-browser" in args)
         return
-    if "--deck" not in sys.argv[1:]:
+    if "--deck" not in args:
         export_speed()
         app_first_export()
     deck_speed()
 
 
-def app_first_export(following: int = 5) -> None:
-    """The app's first export after start-up against the following ones (issue 18: at most
-    2× a warm export), through the app as the page asks for it (a background job, followed to
-    its end), the app started as `python app.py`: its engine warms while the page loads."""
-    import requests
+THEMES = ["china", "security", "nuclear", "economy", "diplomacy", "afghanistan"]
 
-    from timeline.probe import app_token, downloaded_file, export_payload, run_job
+
+def app_first_export(
+    following: int = 5, *, against: Path | None = None, rounds: int = 1, in_browser: bool = False
+) -> None:
+    """The app's first export after start-up against the following ones (issue 18: at most
+    2× a warm export), the app started as `python app.py`: its engine warms while the page
+    loads. Two ways of asking:
+
+    - by default, as soon as the first page is served, through the app as the page asks (a
+      background job, followed to its end at the page's pace);
+    - ``in_browser``: as a user meets it, a click on "Export image" in headless Chromium once
+      the page is interactive (the live chart drawn), timed until the download arrives; the
+      words the button shows meanwhile are reported.
+
+    ``against``: another checkout (its own app.py), alternated with this one, ``rounds`` each.
+    """
+    from timeline.export import browser_path
+
+    checkouts = [("now", ROOT)] + ([("before", against)] if against else [])
+    runs: dict[str, list[dict]] = {name: [] for name, _ in checkouts}
+    for _ in range(rounds):
+        for name, root in checkouts if _ % 2 == 0 else checkouts[::-1]:
+            runs[name].append(_app_run(root, following, in_browser))
+            print(f"{name}: {_run_line(runs[name][-1])}", file=sys.stderr)
+    asked = (
+        "a click on Export once the page is interactive (headless Chromium)"
+        if in_browser
+        else "asked as soon as the page is served"
+    )
+    print(f"\nExport browser (now): {browser_path()}; {rounds} round(s), medians")
+    print(f"\n| the app, `python app.py`; first export {asked} | " + " | ".join(
+        f"{name}: wall | {name}: CPU" for name, _ in checkouts) + " |")  # fmt: skip
+    print("| --- |" + " ---: | ---: |" * len(checkouts))
+    rows = [
+        ("start-up to the first page served", "page"),
+        ("first export, PNG 1920×1080", "first"),
+        (f"following exports, median of {following}", "warm"),
+    ]
+    for label, key in rows:
+        cells = []
+        for name, _ in checkouts:
+            cells.append(f"{statistics.median(r[key] for r in runs[name]):.2f} s")
+            cells.append(f"{statistics.median(r[key + '_cpu'] for r in runs[name]):.2f} s")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    ratios = [
+        f"{statistics.median(r['first'] / r['warm'] for r in runs[name]):.1f}× | "
+        for name, _ in checkouts
+    ]
+    print("| first ÷ following (target ≤ 2×) | " + " | ".join(ratios) + "|")
+    for name, _ in checkouts:
+        each = ", ".join(f"{r['first'] / r['warm']:.1f}×" for r in runs[name])
+        words = {w for r in runs[name] for w in r.get("words", [])}
+        print(
+            f"\n{name}: each round {each}"
+            + (f"; the button said: {sorted(words)}" if words else "")
+        )
+
+
+def _run_line(run: dict) -> str:
+    return (
+        f"page {run['page']:.2f} s, first {run['first']:.2f} s, following {run['warm']:.2f} s "
+        f"({run['first'] / run['warm']:.1f}×)"
+    )
+
+
+def _app_run(root: Path, following: int, in_browser: bool) -> dict:
+    import requests
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -55,7 +122,7 @@ def app_first_export(following: int = 5) -> None:
     cpu = _TreeCpu()
     app = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port)],
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -68,35 +135,82 @@ def app_first_export(following: int = 5) -> None:
                 time.sleep(0.1)
         page = time.perf_counter() - t0
         cpus = [cpu.seconds(app.pid)]
-        token = app_token(url)
-        times = []
-        with requests.Session() as session:
-            for theme in ["china", "security", "nuclear", "economy", "diplomacy", "afghanistan"][
-                : following + 1
-            ]:
-                payload = export_payload("png", "slide-16x9", [theme], [1947, 2022], token=token)
-                t1 = time.perf_counter()
-                name, data = downloaded_file(run_job(session, url, payload))
-                times.append(time.perf_counter() - t1)
-                cpus.append(cpu.seconds(app.pid))
-                assert name == f"pakistan-us_{theme}.png" and data.startswith(b"\x89PNG")
+        ask = _browser_exports if in_browser else _requested_exports
+        times, words = ask(url, following + 1, lambda: cpus.append(cpu.seconds(app.pid)))
     finally:
         app.terminate()
         app.wait(timeout=60)
-    warm = statistics.median(times[1:])
     spent = [after - before for before, after in itertools.pairwise(cpus)]
-    print("\n| the app, `python app.py` (exports as the page makes them) | seconds | CPU s |")
-    print("| --- | --- | --- |")
-    print(f"| start-up to the first page served | {page:.2f} | {cpus[0]:.2f} |")
-    print(
-        "| first export, asked as soon as the page is served, PNG 1920×1080 | "
-        f"{times[0]:.2f} | {spent[0]:.2f} |"
-    )
-    print(
-        f"| following exports, median of {following} ({_seconds(times[1:])}) | {warm:.2f} | "
-        f"{statistics.median(spent[1:]):.2f} |"
-    )
-    print(f"| first ÷ following (target ≤ 2×) | {times[0] / warm:.1f}× | |")
+    return {
+        "page": page,
+        "page_cpu": cpus[0],
+        "first": times[0],
+        "first_cpu": spent[0],
+        "warm": statistics.median(times[1:]),
+        "warm_cpu": statistics.median(spent[1:]),
+        "words": words,
+    }
+
+
+def _requested_exports(url: str, count: int, mark) -> tuple[list[float], list[str]]:
+    """Exports asked through the app's callback, the first as soon as the page is served."""
+    import requests
+
+    from timeline.probe import app_token, downloaded_file, export_payload, run_job
+
+    token = app_token(url)
+    times, words = [], []
+    with requests.Session() as session:
+        for theme in THEMES[:count]:
+            payload = export_payload("png", "slide-16x9", [theme], [1947, 2022], token=token)
+            t1 = time.perf_counter()
+            answer = run_job(session, url, payload, progress=words.append)
+            name, data = downloaded_file(answer)
+            times.append(time.perf_counter() - t1)
+            mark()
+            assert name == f"pakistan-us_{theme}.png" and data.startswith(b"\x89PNG")
+    return times, words
+
+
+# Records each text the export button shows, as the page changes it.
+_WATCH_BUTTON = """() => {
+    window.__words = [];
+    const button = document.getElementById('BUTTON');
+    new MutationObserver(() => window.__words.push(button.textContent.trim()))
+        .observe(button, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def _browser_exports(url: str, count: int, mark) -> tuple[list[float], list[str]]:
+    """Clicks on "Export image" in headless Chromium, the first once the page is interactive."""
+    from first_paint_bench import APP_INTERACTIVE, CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    from timeline import ids
+    from timeline.panels import EXPORT_LABEL
+
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(url)
+        page.wait_for_function(f"() => {APP_INTERACTIVE}", timeout=120_000)
+        page.evaluate(_WATCH_BUTTON.replace("BUTTON", ids.EXPORT_BUTTON))
+        ready = (
+            f"() => {{ const b = document.getElementById('{ids.EXPORT_BUTTON}');"
+            f" return !b.disabled && b.textContent.trim() === {EXPORT_LABEL!r}; }}"
+        )
+        for _ in range(count):
+            page.wait_for_function(ready, timeout=120_000)  # the last export has ended
+            with page.expect_download(timeout=120_000) as download:
+                t1 = time.perf_counter()
+                page.click(f"#{ids.EXPORT_BUTTON}")
+            assert download.value.suggested_filename.endswith(".png")
+            times.append(time.perf_counter() - t1)
+            mark()
+        words = page.evaluate("window.__words")
+        browser.close()
+    return times, sorted(set(words))
 
 
 class _TreeCpu:

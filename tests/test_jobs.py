@@ -2,6 +2,7 @@
 kept to itself, a browser that died while idle, and the same jobs on Celery with Redis."""
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -269,7 +270,7 @@ class _SlowToStart:
     def __init__(self, steps: list[str], ready: threading.Event, **_settings):
         self.steps, self.ready = steps, ready
 
-    def warm(self):
+    def warm(self, figure=None):
         self.steps.append("engine asked to start")
 
     def render(self, fig, spec, **_):
@@ -300,3 +301,36 @@ def test_start_up_starts_the_export_engine_and_serves_the_page_before_it_is_warm
         assert "Drawing the chart…" in page.get_data(as_text=True)
     finally:
         ready.set()
+
+
+def _json(figure: dict) -> str:
+    from plotly.utils import PlotlyJSONEncoder
+
+    return json.dumps(figure, cls=PlotlyJSONEncoder, sort_keys=True)
+
+
+class _Recorder:
+    """An engine that keeps what it is asked to draw."""
+
+    def __init__(self):
+        self.drawn = []
+
+    def render(self, fig, spec):
+        self.drawn.append((fig.to_dict() if hasattr(fig, "to_dict") else fig, spec))
+        return b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_engine_warms_up_on_the_export_a_first_click_makes(dataset):
+    from timeline.callbacks import export_image
+    from timeline.filters import year_bounds
+    from timeline.probe import view_values
+    from timeline.views import warm_up_figure
+
+    # What the export panel sends before anyone touches it, on the page's default view.
+    options = {"fmt": "png", "preset": "slide-16x9", "scale": 1, "background": [], "title": ""}
+    controls = view_values(list(dataset.themes), list(year_bounds(dataset)))
+    recorder = _Recorder()
+    export_image(dataset, recorder, options, controls)
+    [(figure, spec)] = recorder.drawn
+    assert _json(figure) == _json(warm_up_figure(dataset))
+    assert (spec.width, spec.height, spec.format) == (1920, 1080, "png")

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import logging
 import os
 import shutil
 import signal
@@ -187,3 +188,47 @@ def test_the_source_csv_is_never_modified(gunicorn_app):
     assert disposition == 'attachment; filename="pakistan-us_security_2001-2011_raid.csv"'
     assert b"2011-abbottabad-raid" in answer.content
     assert hashlib.sha256(data.read_bytes()).hexdigest() == digest
+
+
+def test_an_engine_closed_while_it_warms_up_and_draws_logs_nothing(dataset, caplog):
+    from timeline.views import warm_up_figure
+
+    before = set(chromium_processes())
+    engine = ExportEngine()
+    watched = Watched(engine)
+    outcomes = []
+
+    def export(theme):
+        try:
+            export_view(dataset, EventFilter((theme,)), ImageSpec.build("png"), watched)
+            outcomes.append("drawn")
+        except ExportError as exc:
+            outcomes.append(str(exc))
+
+    with caplog.at_level(logging.INFO):
+        engine.warm(lambda: warm_up_figure(dataset))
+        exports = [threading.Thread(target=export, args=(t,)) for t in dataset.themes[:3]]
+        for thread in exports:
+            thread.start()
+        assert watched.drawing.wait(timeout=120)
+        engine.close()  # as the app does at exit: exports, a tab opening, reloads under way
+        for thread in exports:
+            thread.join(timeout=120)
+    assert set(outcomes) <= {"drawn", "The export engine stopped; try again."}
+    assert len(outcomes) == 3
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    gone = threading.Event()
+    deadline = time.monotonic() + 60
+    while set(chromium_processes()) - before and time.monotonic() < deadline:
+        gone.wait(0.1)  # the browser's processes end a moment after it is closed
+    assert set(chromium_processes()) - before == set()
+
+
+def test_an_engine_closed_before_its_browser_is_up_logs_nothing(caplog):
+    engine = ExportEngine()
+    with caplog.at_level(logging.INFO):
+        warming = engine.warm()
+        engine.close()  # the app stopped at once: the browser starting, or not yet asked for
+        warming.join(timeout=120)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert engine.browser_pids() == []

@@ -66,7 +66,7 @@ def build_app(path: str):
     dataset = load_dataset(path)
     stories = load_stories(dataset)
     export_jobs = ExportJobs()
-    export_jobs.warm()  # the browser starts while the page is built
+    export_jobs.warm(dataset)  # the browser starts while the page is built
     return dataset, create_app(dataset, stories=stories, export_jobs=export_jobs), export_jobs
 
 

@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Client, Connection, Listener
 
 import plotly.graph_objects as go
@@ -74,9 +75,12 @@ class RemoteEngine:
 
 class EngineService:
     """Serves ``engine`` to this process's children; started warm (the browser starts now,
-    in the background). Lives as long as the process."""
+    in the background, and draws ``warm_up()``, see ``ExportEngine.warm``). Lives as long as
+    the process."""
 
-    def __init__(self, engine: ExportEngine | None = None):
+    def __init__(
+        self, engine: ExportEngine | None = None, warm_up: Callable[[], dict] | None = None
+    ):
         self.engine = engine or ExportEngine()
         self._folder = tempfile.mkdtemp(prefix="timeline-engine-")  # mode 0700
         address = os.path.join(self._folder, "engine.sock")
@@ -85,7 +89,7 @@ class EngineService:
         self.client = RemoteEngine(address, key)
         self._owner = os.getpid()
         threading.Thread(target=self._serve, name="timeline-engine", daemon=True).start()
-        self.engine.warm()
+        self.engine.warm(warm_up)
         atexit.register(self.close)
 
     def close(self) -> None:

@@ -54,8 +54,9 @@ SIGNATURES = {
     "html": (b"<html", b"<!DOCTYPE html", b"<!doctype html"),
 }
 INSTALL_HINT = (
-    "Image export needs Chromium. On Debian or Ubuntu run `sudo apt-get install chromium` "
-    "(`./dev app` does this for you), or set BROWSER_PATH to a Chrome or Chromium executable. "
+    "Image export needs Chromium. On Debian run `sudo apt-get install chromium-headless-shell` "
+    "(quickest to start; on Ubuntu `chromium`; `./dev app` does this for you), or set "
+    "BROWSER_PATH to a Chrome or Chromium executable. "
     "The chart's camera button still saves a PNG from the browser without it."
 )
 
@@ -202,12 +203,25 @@ def _machine_turn(path: Path, status: StatusFn, cancelled):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# Chromium's headless shell first: made for automation, it starts without the full browser's
+# extra processes (a WebUI renderer among them), in about a third of the CPU time, so the
+# first export after a start waits far less; it draws the same pictures.
+BROWSER_NAMES = (
+    "chromium-headless-shell",
+    "chrome-headless-shell",
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "chrome",
+)
+
+
 def browser_path() -> str | None:
     """The Chromium or Chrome Kaleido will use, or None when there is none."""
     env = os.environ.get("BROWSER_PATH")
     if env:
         return env if Path(env).exists() else None
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+    for name in BROWSER_NAMES:
         found = shutil.which(name)
         if found:
             return found
@@ -232,6 +246,7 @@ StatusFn = Callable[[str], None]
 STARTING = "Starting the export engine…"
 WAITING = "Waiting for the export engine: other exports are drawing…"
 DRAWING = "Drawing the chart…"
+_STOPPED = "The export engine stopped; try again."
 
 
 def _quiet(_words: str) -> None:
@@ -264,6 +279,38 @@ _WARM_UP_FIGURE = {
 }
 
 
+@functools.cache
+def _kaleido_class():
+    """Kaleido, handing each drawing back before its tab's reload.
+
+    Kaleido reloads a tab after each drawing, so the next starts on a clean page, and returns
+    the drawing only once the reload is done: about a fifth of a warm export. Here the reload
+    runs on after the bytes are back, and the tab rejoins Kaleido's queue when it is done, as
+    before. (``_return_kaleido_tab`` is Kaleido's own, in every 1.x; should it be renamed,
+    drawings wait for the reload again, nothing worse.)
+    """
+    import kaleido  # imported here: it is only needed once an image is asked for
+
+    class ReturnEarly(kaleido.Kaleido):
+        async def _return_kaleido_tab(self, tab) -> None:
+            reload = asyncio.ensure_future(super()._return_kaleido_tab(tab))
+            _RELOADS.add(reload)
+            reload.add_done_callback(_reload_done)
+
+    return ReturnEarly
+
+
+_RELOADS: set[asyncio.Future] = set()  # held until done: asyncio keeps only weak references
+
+
+def _reload_done(reload: asyncio.Future) -> None:
+    _RELOADS.discard(reload)
+    if not reload.cancelled() and reload.exception() is not None:
+        # The tab is lost (its browser closed or crashed); a drawing waiting for it ends by
+        # its deadline, and a dead browser is restarted.
+        log.info("an export tab did not reload: %r", reload.exception())
+
+
 class ExportEngine:
     """One warm headless browser shared by every export in this process.
 
@@ -289,6 +336,9 @@ class ExportEngine:
         self._kaleido = None
         self._tab_lock = threading.Lock()
         self._drawings = 0
+        self._asked = 0  # images asked for (the warm-up is skipped once one is)
+        self._closed = False
+        self.warmed = threading.Event()  # set once ``warm`` is over (drawn, skipped or failed)
         self._opening_tabs: Future | None = None  # the tabs opened after the first
         self._free_tabs = threading.BoundedSemaphore(tabs)
         self._large_tabs = threading.BoundedSemaphore(max(1, tabs - 1))
@@ -297,30 +347,41 @@ class ExportEngine:
         self._owner = os.getpid()
         atexit.register(self.close)
 
-    def warm(self) -> threading.Thread:
-        """Start the browser in the background and have it draw a small chart, so the first
-        export costs what later ones do."""
+    def warm(self, figure: Callable[[], dict] | None = None) -> threading.Thread:
+        """Start the browser in the background and have it draw ``figure()`` (built once the
+        browser is up; by default a small chart), so the first export costs what later ones
+        do. Best a figure like the first export's: same size, fonts and parts."""
 
         def start() -> None:
             try:
                 kaleido = self._ensure_started()
+                self._warm_up(kaleido, figure)
             except ExportError as exc:
-                log.warning("export engine not started: %s", exc)
-                return
-            self._warm_up(kaleido)
+                if not self._closed:  # else the app stopped before it started: no news
+                    log.warning("export engine not started: %s", exc)
+            finally:
+                self.warmed.set()
 
         thread = threading.Thread(target=start, name="timeline-export-warm", daemon=True)
         thread.start()
         return thread
 
-    def _warm_up(self, kaleido) -> None:
-        # A tab's first drawing also compiles plotly.js's drawing code (about 0.3 s of CPU
-        # here); drawn now, it is not paid by the first export. Not counted as a drawing, so
-        # an export that comes meanwhile waits for it (half a second) instead of opening a tab.
-        if not self._free_tabs.acquire(blocking=False):
-            return  # exports are drawing already
+    def _warm_up(self, kaleido, figure: Callable[[], dict] | None) -> None:
+        # A tab's first drawing also compiles plotly.js's drawing code for what it draws
+        # (0.1-0.2 s here); drawn now, it is not paid by the first export.
         try:
-            self._draw(kaleido, _WARM_UP_FIGURE, ImageSpec("png", 400, 300), _never)
+            fig = figure() if figure is not None else _WARM_UP_FIGURE
+        except Exception:
+            log.exception("the export engine's warm-up figure could not be built")
+            fig = _WARM_UP_FIGURE
+        layout = fig.get("layout") or {}
+        spec = ImageSpec("png", layout.get("width") or 400, layout.get("height") or 300)
+        # Once an image has been asked for (an export, a first-paint picture), it warms the
+        # tab itself: a warm-up drawn first would only make it wait.
+        if self._asked or not self._free_tabs.acquire(blocking=False):
+            return
+        try:
+            self._draw(kaleido, fig, spec, _never)
         except ExportError as exc:
             log.info("the export engine's warm-up drawing failed: %s", exc)
         finally:
@@ -347,6 +408,7 @@ class ExportEngine:
             page = figure_html(go.Figure(fig) if isinstance(fig, dict) else fig)
             return check_signature(page.encode("utf-8"), "html")
         check_traces(fig)
+        self._asked += 1  # no lock: the warm-up only asks whether it is still 0
         large = spec.width * spec.height * spec.scale**2 > LARGE_PIXELS
         with contextlib.ExitStack() as turn:
             if large:
@@ -415,6 +477,8 @@ class ExportEngine:
             return self._failed(kaleido, exc)
         except Exception as exc:
             future.cancel()
+            if self._closed:  # closed under it (the app stopping): no news
+                raise ExportError(_STOPPED) from None
             if self._browser_alive(kaleido):
                 log.warning("export failed: %r", exc)
                 raise ExportError(
@@ -437,6 +501,8 @@ class ExportEngine:
 
     def _ensure_started(self):
         with self._lock:
+            if self._closed:  # an export still waiting when the app stopped starts no browser
+                raise ExportError(_STOPPED)
             if self._kaleido is not None and not self._browser_alive(self._kaleido):
                 # It died while idle (killed, out of memory): start another before drawing.
                 log.warning("the export browser had died; starting a new one")
@@ -448,6 +514,7 @@ class ExportEngine:
                 raise BrowserMissing()
             if self._loop is None:
                 self._loop = asyncio.new_event_loop()
+                self._loop.set_exception_handler(self._loop_exception)
                 self._thread = threading.Thread(
                     target=self._loop.run_forever, name="timeline-export", daemon=True
                 )
@@ -461,14 +528,20 @@ class ExportEngine:
                 raise ExportError(f"Could not start the export browser: {reason}") from None
             return self._kaleido
 
-    async def _open(self):
-        import kaleido  # imported here: it is only needed once an image is asked for
+    def _loop_exception(self, loop, context: dict) -> None:
+        # Drawings under way when the engine closes end in Kaleido's tasks with "channel
+        # closed", which asyncio reports as "Task exception was never retrieved" at exit.
+        if self._closed:
+            log.debug("after the export engine closed: %s", context.get("message"))
+            return
+        loop.default_exception_handler(context)
 
+    async def _open(self):
         path = browser_path()
         # One tab: each takes seconds of CPU to load plotly.js, and one is enough to draw. The
         # others open when two drawings first meet (``_drawing_on``): loading one beside a
         # drawing would slow it down, on a small machine, by as much as the tab costs.
-        k = kaleido.Kaleido(
+        k = _kaleido_class()(
             n=1, timeout=self._timeout, mathjax=False, plotlyjs=PLOTLY_BUNDLE.as_uri(), path=path
         )
         await k.open()
@@ -496,8 +569,7 @@ class ExportEngine:
                 self._open_tabs(kaleido, self._tabs - 1), self._loop
             )
 
-    @staticmethod
-    async def _open_tabs(k, count: int) -> None:
+    async def _open_tabs(self, k, count: int) -> None:
         # Kaleido's own way to add a tab (private, in every 1.x): without it, or if it fails,
         # the engine draws with the tabs it has, one drawing after another.
         add = getattr(k, "_create_kaleido_tab", None)
@@ -505,7 +577,8 @@ class ExportEngine:
             try:
                 await add()
             except Exception as exc:
-                log.warning("the export browser opened fewer tabs than asked (%r)", exc)
+                if not self._closed:  # else the app is stopping: no news
+                    log.warning("the export browser opened fewer tabs than asked (%r)", exc)
                 return
 
     def _restart(self, broken) -> None:
@@ -533,6 +606,7 @@ class ExportEngine:
         if os.getpid() != self._owner:  # a forked export job: the browser is its parent's
             return
         with self._lock:
+            self._closed = True
             k, self._kaleido = self._kaleido, None
             self._close_kaleido(k)
             if self._loop is not None:

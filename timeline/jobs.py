@@ -130,7 +130,8 @@ class _Admission:
             if large and sum(1 for _, big in admitted.values() if big) >= self.large_limit:
                 self._store_answer(key, busy_answer(self.large_limit, large=True))
                 return REFUSED
-            job = super().call_job_fn(key, job_fn, args, context)
+            with _FORKING:
+                job = super().call_job_fn(key, job_fn, args, context)
             admitted[key] = (job, large)
             return job
 
@@ -231,32 +232,34 @@ class ExportJobs:
             self.celery_app = None
             self.manager = ExportDiskcacheManager(self.config.folder, self.config.queue)
 
-    def warm(self) -> None:
+    def warm(self, dataset: Dataset | None = None) -> None:
         """Start the engine now (in the background) if jobs will be forked from this process
-        (with Celery, the workers start theirs)."""
+        (with Celery, the workers start theirs); with ``dataset``, its warm-up drawing is the
+        export of its default view (``views.warm_up_figure``)."""
         if self.celery_app is None:
-            self.start_engine()
+            self.start_engine(dataset)
 
     def register(self, dataset: Dataset, stories: dict[str, Story]) -> str:
         """Make this app's data known to its jobs; start the engine where jobs will draw."""
         token = app_token(dataset, stories)
         _EXPORTERS[token] = Exporter(dataset, stories, self)
         if self.celery_app is None:
-            self.warm()  # jobs are forked from this process
+            self.warm(dataset)  # jobs are forked from this process
         else:
             from celery.signals import worker_init
 
             # In a worker, before it forks the children that run the jobs.
-            worker_init.connect(lambda **_: self.start_engine(), weak=False)
+            worker_init.connect(lambda **_: self.start_engine(dataset), weak=False)
         return token
 
-    def start_engine(self) -> None:
+    def start_engine(self, dataset: Dataset | None = None) -> None:
         """Serve a warm engine to the jobs this process forks (the browser starts now)."""
         with self._lock:
             if self._service is None:
                 self.config.folder.mkdir(parents=True, exist_ok=True)
                 lock = self.config.folder / "large-drawing.lock"
-                self._service = EngineService(self._engine or ExportEngine(large_lock=lock))
+                engine = self._engine or ExportEngine(large_lock=lock)
+                self._service = EngineService(engine, _warm_up_figure(dataset))
 
     def local_engine(self) -> ExportEngine | None:
         """The engine the jobs forked from this process draw with (started now), or None when
@@ -271,6 +274,24 @@ class ExportJobs:
         if self._service is None:
             raise ExportError("The export engine is not running in this process.")
         return _Reporting(self._service.client, status)
+
+
+# Jobs are forked from this process. Forked while another thread imports, a job would find
+# that module's import lock held for ever (seen: a job that never answered): the warm-up
+# figure, whose build imports much of plotly, is built between forks, not during one.
+_FORKING = threading.Lock()
+
+
+def _warm_up_figure(dataset: Dataset | None):
+    if dataset is None:
+        return None
+    from timeline.views import warm_up_figure
+
+    def build() -> dict:
+        with _FORKING:
+            return warm_up_figure(dataset)
+
+    return build
 
 
 @dataclass(frozen=True)

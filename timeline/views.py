@@ -238,6 +238,25 @@ def export_view(
     ``subtitle`` replace the dataset's title and the filter's description; ``x_range`` is a zoom;
     ``text_scale`` enlarges the text for an image shown smaller than its pixels.
     """
+    fig = export_figure(
+        dataset,
+        flt,
+        spec,
+        pins=pins,
+        callouts=callouts,
+        title=title,
+        subtitle=subtitle,
+        x_range=x_range,
+        text_scale=text_scale,
+    )
+    return engine.render(fig, spec), f"{filter_slug(dataset, flt)}.{spec.format}"
+
+
+def export_figure(
+    dataset: Dataset, flt: EventFilter, spec: ImageSpec, *, text_scale: float = 1.0, **chosen
+) -> go.Figure:
+    """The figure ``export_view`` draws (``chosen``: its pins, callouts, title, subtitle and
+    x_range)."""
     style = FigureStyle(
         width=spec.width,
         height=spec.height,
@@ -246,17 +265,19 @@ def export_view(
         theme=spec.style,
         text_scale=text_scale,
     )
-    fig = build_view_figure(
-        dataset,
-        flt,
-        style=style,
-        pins=pins,
-        callouts=callouts,
-        title=title,
-        subtitle=subtitle,
-        x_range=x_range,
-    )
-    return engine.render(fig, spec), f"{filter_slug(dataset, flt)}.{spec.format}"
+    return build_view_figure(dataset, flt, style=style, **chosen)
+
+
+def warm_up_figure(dataset: Dataset) -> dict:
+    """What the app's export engine draws as it starts: the export a click on "Export image"
+    makes first (the default view, as a slide), as plain dicts, as an export job sends it.
+
+    Built in the app's process, it also does there, once, the imports and first-call work
+    that building an export figure brings, so the export jobs forked from it find them done.
+    """
+    state = ViewState()
+    fig = export_figure(dataset, state.filter, ImageSpec(), title=view_title(dataset, state))
+    return fig.to_dict()
 
 
 def export_view_csv(dataset: Dataset, flt: EventFilter) -> tuple[Iterator[str], str]:
