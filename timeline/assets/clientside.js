@@ -112,6 +112,11 @@ function takeBox() {
             drawIn(chart.gd, figure);
         }
     }
+    // Dash holds the figure too: the page's copy of it is not needed again.
+    const element = document.getElementById(CONTRACT.firstFigureId);
+    if (element) {
+        element.remove();
+    }
     followSize(host, chart.gd);
     chart.dashReady = true;
     chart.waiting.splice(0).forEach(([id, data]) => report(id, data));
