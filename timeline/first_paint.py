@@ -200,14 +200,19 @@ def fit_svg(svg: str) -> str:
     )
 
 
-def install(app: Dash, dataset: Dataset, engine: ExportEngine, folder: Path | None = None) -> None:
+def install(
+    app: Dash,
+    dataset: Dataset,
+    engine: ExportEngine,
+    figure: dict,
+    folder: Path | None = None,
+) -> None:
     """Send ``app``'s page with its chart drawn in it; start drawing the default view now.
 
-    The layout's chart (``ids.CHART_FIGURE``) and count (``ids.COUNT``) show the default view. The
+    ``figure`` is the default view's (the layout's count, ``ids.COUNT``, is its count). The
     pictures are ``app.server.extensions["timeline_first_paint"]`` (a ChartPictures).
     """
     pictures = ChartPictures(dataset, engine, folder)
-    figure = _component(app.layout, ids.CHART_FIGURE).data
     pictures.start(figure, _component(app.layout, ids.COUNT).children)
     plain = app.interpolate_index
     swap = guard.allow_inline_script(app, swap_script())

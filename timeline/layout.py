@@ -49,8 +49,10 @@ def build_layout(dataset: Dataset, first: View, stories=()) -> html.Div:
             # for it, so callouts fit a phone as they fit a laptop.
             dcc.Store(id=ids.CHART_SIZE, data={}),
             # The chart's figure, drawn by Plotly in the chart's box (assets/clientside.js,
-            # drawChart), and what Plotly reports: a click's points, a zoom or pan.
-            dcc.Store(id=ids.CHART_FIGURE, data=first.figure),
+            # drawChart), and what Plotly reports: a click's points, a zoom or pan. The first
+            # figure is not in the layout: the page carries it (first_paint.py), drawn before
+            # Dash has started, and the layout would send it again.
+            dcc.Store(id=ids.CHART_FIGURE),
             dcc.Store(id=ids.CHART_CLICK),
             dcc.Store(id=ids.CHART_RELAYOUT),
             # The event list is drawn after the chart (assets/clientside.js, showList): AG Grid

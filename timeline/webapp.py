@@ -47,7 +47,8 @@ def create_app(
     app.index_string = with_language(with_contract(app.index_string))
     # The default view is drawn now and sent with the page, so opening the app needs no
     # round trip before the chart appears.
-    app.layout = build_layout(dataset, build_view(dataset, ViewState()), stories)
+    first = build_view(dataset, ViewState())
+    app.layout = build_layout(dataset, first, stories)
     by_slug = {story.slug: story for story in stories}
     export_jobs = export_jobs or ExportJobs(engine=engine)
     # Jobs run in other processes: the page names the data they work on.
@@ -55,7 +56,8 @@ def create_app(
     app.layout.children.append(dcc.Store(id=ids.EXPORT_APP, data=token))
     app.validation_layout = validation_layout(app.layout)
     # The page arrives with its chart drawn as a picture, until the live chart replaces it.
-    first_paint.install(app, dataset, export_jobs.local_engine() or engine or ExportEngine())
+    engine = export_jobs.local_engine() or engine or ExportEngine()
+    first_paint.install(app, dataset, engine, first.figure)
     page_load.install(app)
     register_clientside(app)
     register_url_sync(app, dataset, by_slug)
