@@ -32,6 +32,8 @@ from first_paint_bench import (  # noqa: E402
     APP_LIVE,
     APP_VISIBLE,
     CHROMIUM,
+    OMNIBOX_HELP,
+    chromium_args,
     marks_script,
 )
 
@@ -257,15 +259,14 @@ def main() -> None:
         "--against", type=Path, action="append", default=[],
         help="another checkout, loaded in turn with this one (may be given more than once)",
     )  # fmt: skip
+    parser.add_argument("--omnibox", action="store_true", help=OMNIBOX_HELP)
     args = parser.parse_args()
     roots = [path.resolve() for path in args.against] + [ROOT]
     load_before = os.getloadavg()[0]
     loads: dict[Path, list[dict]] = {root: [] for root in roots}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         servers = [serve_checkout(r, args.csv, Path(tmp) / r.name) for r in roots]
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=chromium_args(args.omnibox))
         for _ in range(args.runs):  # alternated, so both see the same machine
             for root, (_, url) in zip(roots, servers, strict=True):
                 loads[root].append(one_load(browser, url))

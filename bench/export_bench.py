@@ -29,6 +29,7 @@ from timeline.data import load_dataset  # noqa: E402
 from timeline.deck import CHART_SCALE, build_deck, chart_image, plan_deck  # noqa: E402
 from timeline.export import ExportEngine, ImageSpec  # noqa: E402
 from timeline.filters import EventFilter  # noqa: E402
+from timeline.headless import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from timeline.stories import load_stories  # noqa: E402
 from timeline.views import export_view  # noqa: E402
 
@@ -183,7 +184,7 @@ _WATCH_BUTTON = """() => {
 
 def _browser_exports(url: str, count: int, mark) -> tuple[list[float], list[str]]:
     """Clicks on "Export image" in headless Chromium, the first once the page is interactive."""
-    from first_paint_bench import APP_INTERACTIVE, CHROMIUM
+    from first_paint_bench import APP_INTERACTIVE
     from playwright.sync_api import sync_playwright
 
     from timeline import ids
@@ -191,7 +192,7 @@ def _browser_exports(url: str, count: int, mark) -> tuple[list[float], list[str]
 
     times = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         page.goto(url)
         page.wait_for_function(f"() => {APP_INTERACTIVE}", timeout=120_000)

@@ -125,7 +125,6 @@ def measure(path: str, runs: int) -> dict:
 
 def browser_times(dataset, runs: int) -> tuple[float, float]:
     """In headless Chromium: load until the chart is drawn, and a theme click until it redraws."""
-    import os
     import threading
 
     from playwright.sync_api import sync_playwright
@@ -133,6 +132,7 @@ def browser_times(dataset, runs: int) -> tuple[float, float]:
 
     from timeline import ids
     from timeline.contract import META
+    from timeline.headless import CHROMIUM, CHROMIUM_ARGS
     from timeline.webapp import create_app
 
     server = make_server("127.0.0.1", 0, create_app(dataset).server, threaded=True)
@@ -152,10 +152,7 @@ def browser_times(dataset, runs: int) -> tuple[float, float]:
     }}"""
     drawn, clicks, redraws = [], [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=os.environ.get("BROWSER_PATH", "/usr/bin/chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(url)

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from pathlib import Path
@@ -18,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from timeline import ids  # noqa: E402
 from timeline.data import load_dataset  # noqa: E402
+from timeline.headless import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from timeline.webapp import create_app  # noqa: E402
 
 SHOTS = [
@@ -36,10 +36,7 @@ def main() -> None:
     out = ROOT / "docs"
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=os.environ.get("BROWSER_PATH", "/usr/bin/chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, width, height, query, full in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url + query)

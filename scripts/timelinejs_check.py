@@ -24,15 +24,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "@knight-lab/timelinejs@3.9.11"
-CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8">
 <link rel="stylesheet" href="/node_modules/@knight-lab/timelinejs/dist/css/timeline.css">
@@ -151,6 +142,7 @@ def main() -> int:
 
     from timeline.convert import timelinejs_json
     from timeline.data import load_dataset
+    from timeline.headless import CHROMIUM, CHROMIUM_ARGS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("data", nargs="?", default="data/events.csv")

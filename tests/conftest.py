@@ -1,5 +1,4 @@
 import contextlib
-import os
 import socket
 import threading
 from pathlib import Path
@@ -8,11 +7,11 @@ import pytest
 
 from timeline.data import load_dataset
 from timeline.export import DRAWING, ExportEngine
+from timeline.headless import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "events.csv"
 ARTICLE = ROOT.parent / "shared" / "source" / "article.txt"
-CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 # The columns the tests' rows are written in; a file may name any subset of COLUMNS, in any order.
 TEST_COLUMNS = ("id", "kind", "start", "end", "title", "summary", "themes", "tone", "importance")
 TEST_COLUMNS += ("commentary", "cited", "cited_from", "source", "url")
@@ -121,17 +120,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
