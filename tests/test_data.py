@@ -4,7 +4,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from timeline import dates
 from timeline.cameo import cameo_codes, describe, goldstein
 from timeline.cli import cli
 from timeline.data import CALLOUT_MAX, COLUMNS, LABEL_MAX, DataError, load_dataset, load_events
@@ -242,6 +245,34 @@ def test_dates_keep_their_precision():
     assert parsed.at[3, "hi"] == pd.Timestamp("1979-12-31 23:59:59")
     assert bool(parsed.at[4, "approximate"])
     assert parsed["error"].isna().all()
+
+
+# Dates near and far from the grammar: digits, X, dashes, flags, spaces, other letters.
+_DATE_LIKE = st.text(alphabet="0123456789X-~? a٣", max_size=12) | st.from_regex(
+    r"[0-9]{3}[0-9X](-[0-9]{2}(-[0-9]{2})?)?[~?]?", fullmatch=True
+)
+_EDGES = ["", " ", "0000", "9999-12-31", "1971-13", "1971-00", "1971-02-29", "2000-02-29",
+          "1971-04-31", "197X-01", "19X1", "1971-7", "1971-07-9", "1971~?", " 1971 ", "١٩٧١",
+          "1971-07-09\n", "1971--07"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_DATE_LIKE, max_size=20))
+def test_few_dates_parse_as_a_column_does(texts):
+    """Up to _FEW values are split one at a time in Python, more as a column: same result."""
+    text = pd.Series(texts + _EDGES, dtype="str").str.strip()
+    one_by_one = dates._intervals(dates._split_few(text), text.index)
+    as_column = dates._intervals(dates._split_column(text), text.index)
+    pd.testing.assert_frame_equal(one_by_one, as_column)
+
+
+def test_parse_dates_takes_either_path(monkeypatch):
+    texts = pd.Series(["1971-07-09", "1971-07", "197X", "1971-02-30", "soon", ""] * 3)
+    few = parse_dates(texts)
+    monkeypatch.setattr(dates, "_FEW", 0)
+    pd.testing.assert_frame_equal(few, parse_dates(texts))
+    assert list(few["error"][:6]) == [None, None, None, "no such day in that month",
+                                      f"expected {dates.EXPECTED}", None]  # fmt: skip
 
 
 @pytest.mark.parametrize(
