@@ -127,7 +127,7 @@ def validate(path):
         f"{path}: OK — {events} events, {eras} eras, {len(dataset.themes)} themes "
         f"({', '.join(dataset.themes)}), {first}–{last}{told}"
     )
-    from timeline.data.timelinejs import unsourced_warning
+    from timeline.data.dataset import unsourced_warning
 
     warning = unsourced_warning(dataset)
     if warning:

@@ -30,10 +30,9 @@ from timeline.data.fields import (
 )
 from timeline.data.info import DatasetInfo, load_info
 from timeline.data.problems import DataError, Problem
-from timeline.data.read import DEFAULT_MAX_BYTES, max_bytes, read_frame
+from timeline.data.read import DEFAULT_MAX_BYTES, max_bytes, read_frame, timelinejs_format
 from timeline.data.rules import quote_date_problems, row_problems
 from timeline.data.schema import schema_problems
-from timeline.data.timelinejs import read_timelinejs, timelinejs_format
 
 __all__ = [
     "CALLOUT_MAX",
@@ -79,6 +78,9 @@ def load_dataset(path: str | os.PathLike, info_path: str | os.PathLike | None = 
 
 
 def _load_timelinejs(path: Path) -> Dataset:
+    # Imported here: its HTML parser and JSON reader are not needed for this project's CSV.
+    from timeline.data.timelinejs import read_timelinejs
+
     frame, info, located = read_timelinejs(path)
     try:
         events = check_events(str(path), frame, [], info.theme_labels, tone_required=False)

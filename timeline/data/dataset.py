@@ -12,6 +12,7 @@ from pyarrow import array as pa_array
 from pyarrow import default_memory_pool as pa_memory_pool
 from pyarrow import scalar as pa_scalar
 
+from timeline.data.fields import NO_SOURCE
 from timeline.data.info import DatasetInfo
 
 
@@ -80,3 +81,12 @@ def themes_by_frequency(events: pd.DataFrame) -> tuple[str, ...]:
         for theme in combo:
             counts[theme] = counts.get(theme, 0) + int(n)
     return tuple(sorted(counts, key=lambda t: (-counts[t], t)))
+
+
+def unsourced_warning(dataset) -> str:
+    """'3 events have no source (shown as “no source given”)', or '' when every row has one."""
+    count = int(dataset.events["source"].eq(NO_SOURCE).sum())
+    if not count:
+        return ""
+    rows = "row has" if count == 1 else "rows have"
+    return f"{count} {rows} no source (shown as “{NO_SOURCE}”): name one in each row's source"

@@ -33,6 +33,7 @@ TITLE_MAX = 90
 LABEL_MAX = 40
 CALLOUT_MAX = 120
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+NO_SOURCE = "no source given"  # the source of a row read from a file that gives none (TimelineJS)
 
 
 def slugify(text: str) -> str:

@@ -25,6 +25,7 @@ from timeline.data.fields import COLUMNS, REQUIRED_COLUMNS
 from timeline.data.problems import DataError, Problem, file_error
 
 DEFAULT_MAX_BYTES = 1024**3
+_SNIFF_BYTES = 65536
 
 
 def max_bytes() -> int:
@@ -33,6 +34,30 @@ def max_bytes() -> int:
         return int(os.environ.get("TIMELINE_MAX_BYTES", DEFAULT_MAX_BYTES))
     except ValueError:
         return DEFAULT_MAX_BYTES
+
+
+def timelinejs_format(path: Path) -> str | None:
+    """'json' or 'sheet' when ``path`` is a TimelineJS file, else None (this project's CSV).
+
+    By the extension, and for a ``.csv`` by its header: the template's Year and Headline.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return "json"
+    if suffix == ".xlsx":
+        return "sheet"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return None  # the CSV reader says what is wrong with the path
+    first_line = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    try:
+        header = next(csv.reader([first_line.decode("utf-8", "replace")]), [])
+    except csv.Error:
+        return None
+    names = {c.strip().lower() for c in header}
+    return "sheet" if {"year", "headline"} <= names else None
 
 
 def read_frame(path: Path) -> tuple[pd.DataFrame, list[Problem]]:

@@ -31,7 +31,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
-from timeline.data.fields import COLUMNS, REQUIRED_COLUMNS, SLUG, TITLE_MAX, slugify
+from timeline.data.fields import (
+    COLUMNS,
+    NO_SOURCE,
+    REQUIRED_COLUMNS,
+    SLUG,
+    TITLE_MAX,
+    slugify,
+)
 from timeline.data.html_text import (
     html_texts,
     html_texts_and_links,
@@ -40,7 +47,7 @@ from timeline.data.html_text import (
 )
 from timeline.data.info import DatasetInfo
 from timeline.data.problems import DataError, Problem, file_error
-from timeline.data.read import decode, header_names, max_bytes, read_bytes
+from timeline.data.read import decode, header_names, max_bytes, read_bytes, timelinejs_format
 
 SHEET_COLUMNS = (
     "Year",
@@ -63,41 +70,15 @@ SHEET_COLUMNS = (
     "Background",
 )
 EXTENSION = "relations_timeline"  # our own key in a TimelineJS JSON; TimelineJS ignores it
-NO_SOURCE = "no source given"
 NO_TEXT = "no text given"
 UNGROUPED = ("events", "Events")  # the lane of slides that name no group
 # The years the chart can draw: pandas' timestamps (nanoseconds) hold 1677-09-21 to 2262-04-11.
 FIRST_YEAR, LAST_YEAR = pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1
-_SNIFF_BYTES = 65536
 _SLUG = re.compile(SLUG)
 _OUT_OF_RANGE = (
     f"TimelineJS allows it, but this timeline draws only years {FIRST_YEAR}–{LAST_YEAR}"
     " (what pandas' timestamps hold): change the date or leave the row out"
 )
-
-
-def timelinejs_format(path: Path) -> str | None:
-    """'json' or 'sheet' when ``path`` is a TimelineJS file, else None (this project's CSV).
-
-    By the extension, and for a ``.csv`` by its header: the template's Year and Headline.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return "json"
-    if suffix == ".xlsx":
-        return "sheet"
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError:
-        return None  # the CSV reader says what is wrong with the path
-    first_line = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
-    try:
-        header = next(csv.reader([first_line.decode("utf-8", "replace")]), [])
-    except csv.Error:
-        return None
-    names = {c.strip().lower() for c in header}
-    return "sheet" if {"year", "headline"} <= names else None
 
 
 # A slide's cells, each from a sheet's column (its header) or a JSON slide's field.
@@ -787,12 +768,3 @@ def _info(
         theme_labels=labels,
         tone_coded=bool(meta.get("tone_coded", False)),
     )
-
-
-def unsourced_warning(dataset) -> str:
-    """'3 events have no source (shown as “no source given”)', or '' when every row has one."""
-    count = int(dataset.events["source"].eq(NO_SOURCE).sum())
-    if not count:
-        return ""
-    rows = "row has" if count == 1 else "rows have"
-    return f"{count} {rows} no source (shown as “{NO_SOURCE}”): name one in each row's source"
