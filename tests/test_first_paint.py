@@ -106,9 +106,26 @@ def test_the_first_paints_chart_answers_before_dash_has_started(page, painted_ap
     assert page.console_errors == []
 
 
+# What the chart is laid out for at the moment the first paint goes (layout.meta's box).
+AT_SWAP = S(
+    """(() => {
+    let seen = false;
+    new MutationObserver(() => {
+        if (document.getElementById('$SHELL')) {
+            seen = true;
+        } else if (seen && !window.__atSwap) {
+            const gd = document.querySelector('#$CHART .js-plotly-plot');
+            window.__atSwap = {box: gd && gd._fullLayout ? gd.layout.meta['$META_BOX'] : null};
+        }
+    }).observe(document, {childList: true, subtree: true});
+})();""".replace("$SHELL", SHELL_ID)
+)
+
+
 @pytest.mark.browser
 def test_a_phone_keeps_the_picture_until_a_chart_laid_out_for_it_comes(browser, painted_app):
     context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script(AT_SWAP)
     page = context.new_page()
     held = []
     page.route("**/dash_renderer*.js", lambda route: held.append(route))
@@ -122,6 +139,15 @@ def test_a_phone_keeps_the_picture_until_a_chart_laid_out_for_it_comes(browser, 
     for route in held:
         route.continue_()
     page.wait_for_selector(f"#{SHELL_ID}", state="detached", timeout=30_000)
+    # The live chart took the picture's place laid out for the phone's box, never a laptop's.
+    box = page.evaluate(
+        S("""() => {
+        const box = document.getElementById('$CHART_BOX');
+        return [box.clientWidth, box.clientHeight].map(n => Math.round(n / 10) * 10);
+    }""")
+    )
+    assert box[0] < APP_CHART_WIDTH
+    assert page.evaluate("window.__atSwap") == {"box": box}
     context.close()
 
 

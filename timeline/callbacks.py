@@ -19,6 +19,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from timeline import ids
 from timeline.chart import CALLOUT_MODES, STYLES, FigureStyle
+from timeline.contract import CHART_BOX_HEIGHTS, CHART_BOX_WIDTHS
 from timeline.data import Dataset
 from timeline.export import ExportEngine, ExportError, ImageSpec
 from timeline.filters import (
@@ -206,11 +207,6 @@ def render_view(dataset: Dataset, controls: dict, size=None) -> dict:
     }
 
 
-# The sizes a chart box may report; anything else is not a box on a screen.
-CHART_WIDTHS = (280, 3000)
-CHART_HEIGHTS = (240, 1600)
-
-
 def chart_style(size) -> FigureStyle:
     """The app's figure style for a chart box of ``size`` (as the browser measured it), or the
     default size when it has not been measured or is not a plausible box."""
@@ -219,8 +215,8 @@ def chart_style(size) -> FigureStyle:
     except (KeyError, TypeError, ValueError, OverflowError):
         return APP_STYLE
     if not (
-        CHART_WIDTHS[0] <= width <= CHART_WIDTHS[1]
-        and CHART_HEIGHTS[0] <= height <= CHART_HEIGHTS[1]
+        CHART_BOX_WIDTHS[0] <= width <= CHART_BOX_WIDTHS[1]
+        and CHART_BOX_HEIGHTS[0] <= height <= CHART_BOX_HEIGHTS[1]
     ):
         return APP_STYLE
     return replace(APP_STYLE, width=width, height=height)

@@ -15,6 +15,7 @@ META = SimpleNamespace(
     THEME="theme",  # the theme lane a trace belongs to
     VIEW="view",  # layout.meta: the URL query of the view a figure draws
     TITLE="title",  # layout.meta: the figure's title as plain text (an HTML export's <title>)
+    BOX="box",  # layout.meta: [width, height] of the chart box the app's figure is laid out for
 )
 
 # What each trace draws, as ``meta[META.ROLE]``.
@@ -32,6 +33,10 @@ ROLES = SimpleNamespace(
 # The app's chart is laid out for exactly this size (callouts are placed in pixels).
 APP_CHART_WIDTH = 720  # the chart box beside the filters and details at 1366×768
 APP_CHART_HEIGHT = 600
+# The chart box sizes the browser may report and the server lays a figure out for; anything
+# else is not a box on a screen, and gets the size above.
+CHART_BOX_WIDTHS = (280, 3000)
+CHART_BOX_HEIGHTS = (240, 1600)
 
 # The id of the JSON element the server puts in the page with ``browser_contract()``: the one
 # name clientside.js spells itself.
@@ -70,7 +75,12 @@ def browser_contract() -> dict:
         "phoneHiddenColumns": list(PHONE_HIDDEN_COLUMNS),
         "meta": dict(vars(META)),
         "roles": dict(vars(ROLES)),
-        "chart": {"width": APP_CHART_WIDTH, "height": APP_CHART_HEIGHT},
+        "chart": {
+            "width": APP_CHART_WIDTH,
+            "height": APP_CHART_HEIGHT,
+            "widths": list(CHART_BOX_WIDTHS),
+            "heights": list(CHART_BOX_HEIGHTS),
+        },
         "chartConfig": CHART_CONFIG,
         "firstFigureId": FIRST_FIGURE_ID,
         "pendingClass": PENDING_CLASS,

@@ -72,8 +72,9 @@ def build_view(dataset: Dataset, state: ViewState, style: FigureStyle = APP_STYL
         x_range=zoom_range(state.zoom),
         as_dict=True,
     )
-    # Which view this figure draws, so the page can tell when a link's view is on screen.
-    add_meta(figure, {META.VIEW: filter_to_query(state)})
+    # Which view this figure draws, so the page can tell when a link's view is on screen, and
+    # the box it is laid out for, so a smaller box (a phone's) waits for its own.
+    add_meta(figure, {META.VIEW: filter_to_query(state), META.BOX: [style.width, style.height]})
     ignoring_themes = filter_mask(dataset, EventFilter((), flt.date_from, flt.date_to, flt.query))
     return View(
         figure=figure,

@@ -73,6 +73,24 @@ function drawIn(gd, figure) {
     return drawn;
 }
 
+// Whether ``figure`` may be drawn in ``box``: not when it is laid out for a much bigger box
+// (layout.meta's box: a laptop's figure in a phone's box would have its callouts overlap and
+// be cut). Such a box waits for the figure the server lays out for it, once controls.js has
+// sent its size; a box the server lays nothing out for (too small, too big) takes any.
+function fitsBox(box, figure) {
+    const laidOut = (figure.layout.meta || {})[CONTRACT.meta.BOX];
+    const width = box.clientWidth;
+    const height = box.clientHeight;
+    const [minW, maxW] = CONTRACT.chart.widths;
+    const [minH, maxH] = CONTRACT.chart.heights;
+    if (!Array.isArray(laidOut) || width < minW || width > maxW || height < minH
+        || height > maxH) {
+        return true;
+    }
+    // Sizes are sent rounded to 10 px; a few per cent narrower is stretched unseen.
+    return width >= 0.9 * laidOut[0] && height >= laidOut[1] - 10;
+}
+
 function pageFigure() {
     const element = document.getElementById(CONTRACT.firstFigureId);
     return element ? JSON.parse(element.textContent) : null;
@@ -108,7 +126,7 @@ function takeBox() {
     host.appendChild(chart.gd);
     if (!chart.gd._fullLayout && window.Plotly) {
         const figure = pageFigure();
-        if (figure) {
+        if (figure && figure.layout && fitsBox(host, figure)) {
             drawIn(chart.gd, figure);
         }
     }
@@ -140,11 +158,7 @@ window.timelineChart = {
     // callouts would not fit, and the server lays one out for the box once Dash has started.
     drawFirst: function (box) {
         const figure = pageFigure();
-        if (!box || !window.Plotly || !figure || !figure.layout) {
-            return;
-        }
-        const height = figure.layout.height || CONTRACT.chart.height;
-        if (box.clientWidth < 0.9 * CONTRACT.chart.width || box.clientHeight < height - 2) {
+        if (!box || !window.Plotly || !figure || !figure.layout || !fitsBox(box, figure)) {
             return;
         }
         const gd = newChartDiv();
@@ -152,6 +166,10 @@ window.timelineChart = {
         drawIn(gd, figure);
         chart.first = gd;
         Array.from(box.children).forEach(child => child === gd || child.remove());
+    },
+    // Dash has built the page, and the chart's box is in it (drawn or waiting for its figure).
+    live: function () {
+        return chart.dashReady;
     },
 };
 
@@ -221,7 +239,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (!gd || !figure || !figure.layout || (!sent && gd._fullLayout)) {
                 return;
             }
-            drawIn(gd, figure);
+            if (fitsBox(gd.parentNode, figure)) {
+                drawIn(gd, figure);
+            }
         },
         // The event list (an AG Grid built from spec, a component made by the server) is
         // created once the chart is drawn, then given new rows as filters change.

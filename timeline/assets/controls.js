@@ -228,10 +228,10 @@
 
     function watchChart() {
         const box = document.getElementById(IDS.CHART_BOX);
-        const drawn = box && box.querySelector('.js-plotly-plot');
-        // Once the first figure is drawn, Dash has started: a size sent sooner may be lost.
-        if (!drawn || !drawn._fullLayout || !window.dash_clientside
-            || !window.dash_clientside.set_props) {
+        // Once Dash has built the page: a size sent sooner may be lost. A phone's box has no
+        // chart until the figure laid out for this size comes (clientside.js, fitsBox).
+        if (!box || !window.timelineChart || !window.timelineChart.live()
+            || !window.dash_clientside || !window.dash_clientside.set_props) {
             setTimeout(watchChart, 50);
             return;
         }
