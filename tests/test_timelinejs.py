@@ -25,7 +25,7 @@ from timeline.data.html_text import (
     is_web_link,
 )
 from timeline.data.sources import cite
-from timeline.data.timelinejs import NO_SOURCE, SHEET_COLUMNS
+from timeline.data.timelinejs import NO_SOURCE, SHEET_COLUMNS, _json_document
 
 FILES = Path(__file__).resolve().parent / "timelinejs"
 
@@ -325,6 +325,23 @@ def test_broken_files_give_a_message_not_a_traceback(tmp_path, name, content, ex
     assert result.exit_code == 2, result.output
     assert expected in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        (FILES / "eras.json").read_bytes(),
+        (FILES / "hostile.json").read_bytes(),
+        b'{"events": [{"start_date": {"year": 123456789012345678901234567890}}]}',
+        b'{"events": [{"group": "a", "group": "b"}], "title": {"text": {"headline": 1.5}}}',
+        b'{"events": [{"text": {"text": "\\ud800 \\u0000 caf\\u00e9"}}]}',  # a lone surrogate
+        b'{"events": [{"start_date": {"year": NaN}}]}',
+        b"\xef\xbb\xbf" + (FILES / "eras.json").read_bytes(),  # a byte-order mark
+        '{"events": [{"group": "UTF-16"}]}'.encode("utf-16"),
+    ],
+)
+def test_json_is_read_to_the_values_the_standard_library_reads(content):
+    assert _json_document("x.json", content) == json.loads(content)
 
 
 @pytest.mark.parametrize(
