@@ -18,6 +18,8 @@ from timeline.cli import cli
 from timeline.convert import to_timelinejs
 from timeline.data import DataError, load_dataset
 from timeline.data.html_text import (
+    _is_tidy,
+    _is_tidy_at_once,
     html_links,
     html_texts,
     html_texts_and_links,
@@ -252,6 +254,13 @@ def test_is_web_link_is_http_or_https_with_a_host_and_nothing_refused(url):
         and not set("<>\"'`") & set(stripped)
     )
     assert is_web_link(url) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.one_of(_PIECES, st.sampled_from(["\U0001f600", "\ud800"])), max_size=8))
+def test_a_long_text_is_seen_tidy_as_its_lines_are(text):
+    text = "".join(text)
+    assert _is_tidy_at_once(text) == _is_tidy(text)
 
 
 # Without what the fast reader declines (a lone CR, NUL, \x1c-\x1f): most examples check.

@@ -19,6 +19,7 @@ import re
 import secrets
 from html.parser import HTMLParser
 
+import numpy as np
 from lxml import etree
 
 # Elements whose contents are not text a reader sees.
@@ -125,6 +126,13 @@ def _read_distinct(htmls: list[str], *, with_links: bool) -> tuple[list[str], li
                 links[i] = found
         else:
             shared.append(i)
+    if len(shared) == len(htmls):  # every fragment has markup, as in most texts' columns
+        texts, links = [], []
+        for start in range(0, len(htmls), _BATCH):
+            read, found = _batch_texts(htmls[start : start + _BATCH], with_links=with_links)
+            texts += read
+            links += found
+        return texts, links
     for start in range(0, len(shared), _BATCH):
         batch = shared[start : start + _BATCH]
         read, found = _batch_texts([htmls[i] for i in batch], with_links=with_links)
@@ -208,7 +216,7 @@ def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list
         parted = parted.replace(_PARAGRAPH * 2, _PARAGRAPH)
         if "\n\n\n" in parted:
             parted = _BREAKS.sub(_PARAGRAPH, parted)
-        if not _is_tidy(parted):
+        if not _is_tidy_at_once(parted):
             parted = _tidy(parted)
         return [text.strip(_LINE) for text in parted.split(token)[:-1]], found if with_links else []
     half = len(htmls) // 2
@@ -349,6 +357,28 @@ def _is_tidy(text: str) -> bool:
         and text[-1:] != " "
         and text.replace(_LINE, "").isprintable()
     )
+
+
+@functools.cache
+def _printable() -> np.ndarray:
+    """Whether each character of the Basic Multilingual Plane is printable, by its code."""
+    return np.array([chr(c).isprintable() for c in range(0x10000)])
+
+
+def _is_tidy_at_once(text: str) -> bool:
+    """``_is_tidy`` of a long text, its characters read as an array of codes: in about half
+    the time of the string scans (each of which reads the whole text)."""
+    encoded = text.encode("utf-16-le", "surrogatepass")
+    if len(encoded) != 2 * len(text):
+        return _is_tidy(text)  # a character beyond the plane (two codes): the string scans
+    codes = np.frombuffer(encoded, np.uint16)
+    spaces, breaks = codes == 32, codes == 10
+    if not len(codes) or spaces[0] or spaces[-1]:
+        return not len(codes)
+    # "  ", "\n " or " \n" anywhere: a space after a space or a line break, or before a break.
+    if (spaces[1:] & (spaces[:-1] | breaks[:-1])).any() or (breaks[1:] & spaces[:-1]).any():
+        return False
+    return bool((_printable()[codes] | breaks).all())
 
 
 def _tidy_lines(block: str) -> str:

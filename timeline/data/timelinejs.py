@@ -524,7 +524,8 @@ def _frame(columns: dict[str, list[str]], lines) -> pd.DataFrame:
     given = [c for c in COLUMNS if c in REQUIRED_COLUMNS or any(columns[c])]
     table = pa.table(
         {
-            **{c: pa.array(columns[c], type=pa.string()) for c in given},
+            # large_string: the type pandas keeps its text in (no cast on the way)
+            **{c: pa.array(columns[c], type=pa.large_string()) for c in given},
             "line": pa.array(lines, type=pa.int64()),
         }
     )
