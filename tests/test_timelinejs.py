@@ -27,7 +27,13 @@ from timeline.data.html_text import (
     is_web_link,
 )
 from timeline.data.sources import cite
-from timeline.data.timelinejs import NO_SOURCE, SHEET_COLUMNS, _json_document
+from timeline.data.timelinejs import (
+    NO_SOURCE,
+    SHEET_COLUMNS,
+    _json_document,
+    _json_slides,
+    _shaped_slides,
+)
 
 FILES = Path(__file__).resolve().parent / "timelinejs"
 
@@ -351,6 +357,61 @@ def test_broken_files_give_a_message_not_a_traceback(tmp_path, name, content, ex
 )
 def test_json_is_read_to_the_values_the_standard_library_reads(content):
     assert _json_document("x.json", content) == json.loads(content)
+
+
+_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+)
+
+
+def _maybe_object(*keys):
+    return st.one_of(_VALUE, st.fixed_dictionaries({}, optional=dict.fromkeys(keys, _VALUE)))
+
+
+_SLIDE = st.fixed_dictionaries(
+    {},
+    optional={
+        "start_date": _maybe_object("year", "month", "day", "display_date"),
+        "end_date": _maybe_object("year", "month", "day"),
+        "text": _maybe_object("headline", "text"),
+        "media": _maybe_object("url", "credit", "caption"),
+        "display_date": _VALUE,
+        "group": _VALUE,
+        "unique_id": _VALUE,
+        "background": _VALUE,
+    },
+)
+_SLIDES = st.one_of(_VALUE, st.lists(st.one_of(_SLIDE, _SLIDE, _VALUE), max_size=4))
+_DOCUMENT = st.one_of(
+    st.fixed_dictionaries(
+        {}, optional={"title": st.one_of(_SLIDE, _VALUE), "events": _SLIDES, "eras": _SLIDES}
+    ),
+    _VALUE,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(doc=_DOCUMENT)
+def test_slides_read_straight_into_fields_are_those_read_from_dictionaries(doc):
+    data = json.dumps(doc).encode()
+    shaped = _shaped_slides(data)
+    try:
+        slides = _json_slides("x.json", _json_document("x.json", data))[0]
+    except DataError:
+        assert shaped is None  # the general way says what is wrong
+        return
+    assert shaped is None or shaped == slides
+
+
+def test_timelinejs_files_are_read_straight_into_fields():
+    for name in ("eras.json", "hostile.json"):
+        assert _shaped_slides((FILES / name).read_bytes()) is not None
 
 
 @pytest.mark.parametrize(
