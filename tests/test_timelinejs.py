@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from timeline.cli import cli
 from timeline.convert import to_timelinejs
 from timeline.data import DataError, load_dataset
+from timeline.data.fields import slugify
 from timeline.data.html_text import (
     _is_tidy,
     _is_tidy_at_once,
@@ -30,6 +31,7 @@ from timeline.data.sources import cite
 from timeline.data.timelinejs import (
     NO_SOURCE,
     SHEET_COLUMNS,
+    _id_bases,
     _json_document,
     _json_slides,
     _shaped_slides,
@@ -267,6 +269,23 @@ def test_is_web_link_is_http_or_https_with_a_host_and_nothing_refused(url):
 def test_a_long_text_is_seen_tidy_as_its_lines_are(text):
     text = "".join(text)
     assert _is_tidy_at_once(text) == _is_tidy(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    titles=st.lists(
+        st.text(st.sampled_from("aZ09 -_.,:;&'\"\u00e9\n"), max_size=130), min_size=1, max_size=6
+    ),
+    year=st.sampled_from(["", "1947", "1947-03", "12"]),
+)
+def test_ids_made_at_once_are_each_title_slugified_and_cut_at_a_word(titles, year):
+    def made(text):
+        base = slugify(text) or "event"
+        return base if len(base) <= 60 else base[:61].rsplit("-", 1)[0]
+
+    rows = list(range(len(titles)))
+    expected = {i: made(f"{year[:4]} {t}") for i, t in enumerate(titles)}
+    assert _id_bases(rows, [year] * len(titles), titles) == expected
 
 
 # Without what the fast reader declines (a lone CR, NUL, \x1c-\x1f): most examples check.

@@ -341,9 +341,12 @@ def _fast_sheet_slides(name: str, data: bytes) -> Slides | None:
     columns = table.columns
     if len(columns) != width:
         return None
-    # A record starts a line after the one before it, and after the line breaks in its cells.
-    breaks = sum(pc.count_substring(c, "\n").to_numpy() for c in columns)
-    lines = 1 + np.arange(table.num_rows) + np.concatenate([[0], np.cumsum(breaks)[:-1]])
+    lines = 1 + np.arange(table.num_rows)
+    if data.count(b"\n") != table.num_rows - (not data.endswith(b"\n")):
+        # A record starts a line after the one before it, and after the line breaks in its
+        # cells (counted only when there are some: one count of the file says so).
+        breaks = sum(pc.count_substring(c, "\n").to_numpy() for c in columns)
+        lines += np.concatenate([[0], np.cumsum(breaks)[:-1]])
     filled = np.logical_or.reduce(
         [pc.invert(pc.or_(pc.equal(c, ""), pc.utf8_is_space(c))).to_numpy() for c in columns]
     )
@@ -797,6 +800,8 @@ def _ids(given: list[str], starts: list[str], titles: list[str]) -> list[str]:
     if len(slugs) == len(given):
         return list(given)  # each slide names its own, as a file we wrote does
     made = _id_bases([i for i, g in enumerate(given) if g not in slugs], starts, titles)
+    if not slugs and len(set(made.values())) == len(given):
+        return list(made.values())  # each made, none the same (as a sheet's usually are)
     ids, seen = [], set()
     for i, wanted in enumerate(given):
         if wanted in seen or wanted not in slugs:
@@ -818,6 +823,14 @@ def _id_bases(rows: list[int], starts: list[str], titles: list[str]) -> dict[int
     """
     texts = [f"{starts[i][:4]} {titles[i]}" for i in rows]
     joined = "\n".join(texts)
+    if joined.count("\n") == len(texts) - 1 and joined.isascii():
+        # As bytes: to lower case and every other byte to "-" in one translate.
+        slugged = _DASHES_BYTES.sub(b"-", joined.encode("ascii").translate(_SLUG_BYTES))
+        bases = {}
+        for i, slug in zip(rows, slugged.decode("ascii").split("\n"), strict=True):
+            base = slug.strip("-") or "event"
+            bases[i] = base if len(base) <= 60 else base[:61].rsplit("-", 1)[0]
+        return bases
     if joined.count("\n") == len(texts) - 1:  # no text holds a line break of its own
         slugs = _DASHES.sub("-", joined.lower().translate(_NOT_SLUG)).split("\n")
     else:
@@ -832,6 +845,15 @@ def _id_bases(rows: list[int], starts: list[str], titles: list[str]) -> dict[int
 # ASCII but a-z, 0-9 and the line break that separates texts, to "-" (``_id_bases``).
 _NOT_SLUG = {c: "-" for c in range(128) if not (chr(c).isdigit() or chr(c).islower() or c == 10)}
 _DASHES = re.compile("--+")
+# The same for ASCII bytes, upper case to lower: 256 bytes for bytes.translate.
+_SLUG_BYTES = (
+    bytes(
+        c if chr(c).isdigit() or chr(c).islower() or c == 10 else c + 32 if chr(c).isupper() else 45
+        for c in range(128)
+    )
+    + b"-" * 128
+)
+_DASHES_BYTES = re.compile(b"--+")
 
 
 def edtf(year: str, month: str = "", day: str = "") -> tuple[str, str | None]:
