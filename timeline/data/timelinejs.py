@@ -708,13 +708,22 @@ def _date_column(
     years, months, days = parts
     # "?" for a part edtf must read; a day without a month is one too.
     year_text = {v: _digits(v, FIRST_YEAR, LAST_YEAR, "{:04d}") for v in set(years)}
-    month_day = {
-        (m, d): "?" if d and not m else _digits(m, 1, 12, "-{:02d}") + _digits(d, 1, 31, "-{:02d}")
-        for m, d in set(zip(months, days, strict=True))
-    }
-    later = map(month_day.get, zip(months, days, strict=True))
-    texts = list(map(add, map(year_text.get, years), later))
-    # A month or day without a year starts with "-".
+    if any(months) or any(days):
+        pairs = list(zip(months, days, strict=True))
+        month_day = {
+            (m, d): "?"
+            if d and not m
+            else _digits(m, 1, 12, "-{:02d}") + _digits(d, 1, 31, "-{:02d}")
+            for m, d in set(pairs)
+        }
+        texts = list(map(add, map(year_text.get, years), map(month_day.get, pairs)))
+    else:  # years alone, as most end dates are
+        month_day, texts = {}, list(map(year_text.get, years))
+    # A month or day without a year starts with "-". Rows are looked at one by one only when
+    # a distinct part or a scan of them all says that some row needs edtf.
+    distinct = "".join(year_text.values()) + "".join(month_day.values())
+    if "?" not in distinct and "\x00-" not in "\x00" + "\x00".join(texts):
+        return texts
     for i in [i for i, text in enumerate(texts) if "?" in text or text[:1] == "-"]:
         given = [p[i] for p in parts]
         texts[i], expected = edtf(*given)
