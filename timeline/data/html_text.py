@@ -166,7 +166,7 @@ _LXML = etree.HTMLParser(
 _BATCH = 1000  # fragments per shared parse: bounds the document and the re-reading on a miss
 # Each fragment's part of the shared document: an element of no meaning to the rules (not a
 # paragraph), so the tree is marked only where the fragments' own markup is.
-_PART = "rt-fragment"
+_PART = "rt-part"
 _MARKS = etree.XPath(f"./{_PART}/@n", smart_strings=False)  # plain strings: made faster
 # A literal start lets the regex engine skip ahead to each run (``\n{3,}`` tries every place).
 _BREAKS = re.compile("\n\n\n+")
