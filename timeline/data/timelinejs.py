@@ -72,6 +72,7 @@ UNGROUPED = ("events", "Events")  # the lane of slides that name no group
 FIRST_YEAR, LAST_YEAR = pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1
 _SNIFF_BYTES = 65536
 _SLUG = re.compile(SLUG)
+_SLUGS = re.compile(f"(?:{SLUG[1:-1]}\n)*{SLUG[1:-1]}")  # SLUG on each line
 _OUT_OF_RANGE = (
     f"TimelineJS allows it, but this timeline draws only years {FIRST_YEAR}–{LAST_YEAR}"
     " (what pandas' timestamps hold): change the date or leave the row out"
@@ -805,7 +806,12 @@ def _apply_extension(
 
 def _ids(given: list[str], starts: list[str], titles: list[str]) -> list[str]:
     """The slide's unique_id when it is a usable slug, else one made from its year and title."""
-    slugs = {g for g in set(given) if g and _SLUG.match(g)}
+    distinct = set(given)
+    joined = "\n".join(distinct)
+    if "" not in distinct and joined.count("\n") == len(distinct) - 1 and _SLUGS.fullmatch(joined):
+        slugs = distinct  # each a slug, seen in one match of them all (a line each)
+    else:
+        slugs = {g for g in distinct if g and _SLUG.match(g)}
     if len(slugs) == len(given):
         return list(given)  # each slide names its own, as a file we wrote does
     made = _id_bases([i for i, g in enumerate(given) if g not in slugs], starts, titles)
