@@ -322,7 +322,7 @@ def _fast_sheet_slides(name: str, data: bytes) -> Slides | None:
     """
     if any(c in data for c in (b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f")):
         return None
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # counted only if any
         return None
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
