@@ -710,14 +710,14 @@ def _date_column(
     # "?" for a part edtf must read; a day without a month is one too.
     year_text = {v: _digits(v, FIRST_YEAR, LAST_YEAR, "{:04d}") for v in set(years)}
     if any(months) or any(days):
-        pairs = list(zip(months, days, strict=True))
         month_day = {
             (m, d): "?"
             if d and not m
             else _digits(m, 1, 12, "-{:02d}") + _digits(d, 1, 31, "-{:02d}")
-            for m, d in set(pairs)
+            for m, d in set(zip(months, days, strict=True))
         }
-        texts = list(map(add, map(year_text.get, years), map(month_day.get, pairs)))
+        later = map(month_day.get, zip(months, days, strict=True))
+        texts = list(map(add, map(year_text.get, years), later))
     else:  # years alone, as most end dates are
         month_day, texts = {}, list(map(year_text.get, years))
     # A month or day without a year starts with "-". Rows are looked at one by one only when
