@@ -116,10 +116,12 @@ def _read_distinct(htmls: list[str], *, with_links: bool) -> tuple[list[str], li
     # Each fragment's links replace the shared empty list when it has some: it is never changed.
     texts, links = [""] * len(htmls), [_NO_LINKS] * len(htmls) if with_links else []
     shared: list[int] = []
+    # One search of them all, most often, instead of one of each.
+    document_ends = _DOCUMENT_END.search("\x00".join(htmls)) is not None
     for i, html in enumerate(htmls):
         if "<" not in html and "&" not in html:
             texts[i] = _tidy(html)  # plain text: no parser needed, and no links
-        elif _DOCUMENT_END.search(html):
+        elif document_ends and _DOCUMENT_END.search(html):
             # What follows these reads differently in a part: each is read alone.
             texts[i], found = _read_one(html)
             if with_links:
