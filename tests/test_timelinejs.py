@@ -194,6 +194,28 @@ def test_html_texts_read_many_fragments_as_each_alone():
         assert html_texts(rotated) == [html_to_text(f) for f in rotated]
 
 
+def test_many_marked_fragments_and_a_very_long_one_read_together_as_each_alone():
+    # Every fragment has markup (the texts' usual case, read without index bookkeeping), over
+    # several shared documents, one of them very long and untidy: control characters, runs
+    # of spaces, entities, unclosed and misnested tags, javascript: and web links.
+    long = (
+        "<p>Start &amp; <b>bold <i>both</b> italic</i>\x01 \x0b  spaced&nbsp;out"
+        ' <a href="javascript:alert(1)">js</a> <a href="https://x.org/a?b=1&amp;c=2">web</a>'
+        "<div><p>unclosed" * 2000
+    )
+    many = [f"<p>Text {i} &lt;{i}&gt;</p>" for i in range(2500)]
+    many[1234] = long
+    many[2000] = "<script>alert(1)</script><b>after</b>\x0c"
+    texts = html_texts(many)
+    assert texts == [html_to_text(f) for f in many]
+    assert texts[0] == "Text 0 <0>"
+    assert texts[1234].startswith(
+        "Start & bold both italic\x01 spaced out js web (https://x.org/a?b=1&c=2)"
+    )
+    assert texts[2000] == "after"
+    assert html_links(long) == ["https://x.org/a?b=1&c=2"]
+
+
 # Pieces fragments are made of: markup a sheet holds, links good and bad, whitespace of every
 # kind str.split() knows (where a tidy line ends is what the fast paths must get right), and
 # control characters lxml reads but will not write back into a tree.
