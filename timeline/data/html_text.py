@@ -169,7 +169,10 @@ _BATCH = 1000  # fragments per shared parse: bounds the document and the re-read
 # Each fragment's part of the shared document: an element of no meaning to the rules (not a
 # paragraph), so the tree is marked only where the fragments' own markup is.
 _PART = "rt-part"
-_MARKS = etree.XPath(f"./{_PART}/@n", smart_strings=False)  # plain strings: made faster
+_TEXTS = etree.XPath("count(text())")
+_PARTS = etree.XPath(f"count(./{_PART})")
+# The parts whose mark is not the token and their place (in libxml2, in C: no list is made).
+_PARTS_OUT_OF_PLACE = etree.XPath(f"count(./{_PART}[@n != concat($token, '-', position() - 1)])")
 # A literal start lets the regex engine skip ahead to each run (``\n{3,}`` tries every place).
 _BREAKS = re.compile("\n\n\n+")
 # Opens the token that ends each part's text: a character no text is likely to hold, and
@@ -236,9 +239,9 @@ def _links_by_part(body, token: str, count: int) -> list[list[str]]:
 
 def _parts_intact(body, token: str, count: int) -> bool:
     """The body holds exactly ``count`` marked parts, in order, and nothing else."""
-    if body.tag != "body" or len(body) != count or body.xpath("count(text())"):
+    if body.tag != "body" or len(body) != count or _TEXTS(body):
         return False
-    return _MARKS(body) == [f"{token}-{n}" for n in range(count)]
+    return _PARTS(body) == count and not _PARTS_OUT_OF_PLACE(body, token=token)
 
 
 # The rules of ``_Text`` but links' (``_mark_links`` writes those into the tree first), in

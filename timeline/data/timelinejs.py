@@ -427,7 +427,16 @@ class _ShapedDocument(msgspec.Struct, gc=False):
 
 
 _SHAPED = msgspec.json.Decoder(_ShapedDocument)
-_NO_OBJECTS = (_ShapedDate(), _ShapedText(), _ShapedMedia())
+_NO_OBJECTS = (_ShapedDate(), _ShapedDate(), _ShapedText(), _ShapedMedia())
+
+
+def _shaped_objects(slides: list[_ShapedSlide], key: str, empty) -> list:
+    """Each slide's object under ``key`` (the empty one where it has none); [] when no slide
+    has one."""
+    objects = list(map(attrgetter(key), slides))
+    if not any(objects):
+        return []
+    return [o or empty for o in objects]
 
 
 def _shaped_slides(data: bytes) -> Slides | None:
@@ -447,11 +456,10 @@ def _shaped_slides(data: bytes) -> Slides | None:
     places = ["title"] * (doc.title is not None)
     places += [f"events[{i}]" for i in range(len(events))]
     places += [f"eras[{i}]" for i in range(len(eras))]
-    empty_date, empty_text, empty_media = _NO_OBJECTS
-    starts = [i.start_date or empty_date for i in items]
-    ends = [i.end_date or empty_date for i in items]
-    texts = [i.text or empty_text for i in items]
-    media = [i.media or empty_media for i in items]
+    starts, ends, texts, media = (
+        _shaped_objects(items, key, empty)
+        for key, empty in zip(("start_date", "end_date", "text", "media"), _NO_OBJECTS, strict=True)
+    )
     sources = {
         "year": (starts, "year"),
         "month": (starts, "month"),
@@ -467,14 +475,16 @@ def _shaped_slides(data: bytes) -> Slides | None:
         "group": (items, "group"),
         "unique_id": (items, "unique_id"),
     }
+    # A field of an object no slide has (media, say) is "" without a pass.
     cells = {
-        name: _texts(list(map(attrgetter(key), objects)))
+        name: _texts(list(map(attrgetter(key), objects))) if objects else [""] * len(items)
         for name, (objects, key) in sources.items()
     }
-    displays = map(attrgetter("display_date"), items)
-    cells["display_date"] = _texts(
-        [d or s for d, s in zip(displays, map(attrgetter("display_date"), starts), strict=True)]
-    )
+    displays = list(map(attrgetter("display_date"), items))
+    if starts:
+        starting = map(attrgetter("display_date"), starts)
+        displays = [d or s for d, s in zip(displays, starting, strict=True)]
+    cells["display_date"] = _texts(displays)
     lines = list(range(first, first + len(items)))
     return Slides(lines, places, kinds, cells, [_NOTHING] * len(items))
 
@@ -918,7 +928,7 @@ def _one_lines(htmls: list[str]) -> list[str]:
     joined = "\x00".join(htmls)
     if any(c in joined for c in ("<", "&", "\n", "  ")):
         return list(map(_one_line, htmls))
-    return [h.strip() for h in htmls]
+    return list(map(str.strip, htmls))
 
 
 def _one_line(html: str) -> str:
