@@ -850,7 +850,9 @@ def _id_bases(rows: list[int], starts: list[str], titles: list[str]) -> dict[int
     joined = "\n".join(texts)
     if joined.count("\n") == len(texts) - 1 and joined.isascii():
         # As bytes: to lower case and every other byte to "-" in one translate.
-        slugged = _DASHES_BYTES.sub(b"-", joined.encode("ascii").translate(_SLUG_BYTES))
+        slugged = joined.encode("ascii").translate(_SLUG_BYTES)
+        while b"--" in slugged:  # runs of "-" to one: a pass halves each (faster than a regex)
+            slugged = slugged.replace(b"--", b"-")
         bases = {}
         for i, slug in zip(rows, slugged.decode("ascii").split("\n"), strict=True):
             base = slug.strip("-") or "event"
@@ -878,7 +880,6 @@ _SLUG_BYTES = (
     )
     + b"-" * 128
 )
-_DASHES_BYTES = re.compile(b"--+")
 
 
 def edtf(year: str, month: str = "", day: str = "") -> tuple[str, str | None]:
