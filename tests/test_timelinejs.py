@@ -17,7 +17,10 @@ from hypothesis import strategies as st
 from timeline.cli import cli
 from timeline.convert import to_timelinejs
 from timeline.data import DataError, load_dataset
+from timeline.data.fields import slugify
 from timeline.data.html_text import (
+    _is_tidy,
+    _is_tidy_at_once,
     html_links,
     html_texts,
     html_texts_and_links,
@@ -25,7 +28,14 @@ from timeline.data.html_text import (
     is_web_link,
 )
 from timeline.data.sources import cite
-from timeline.data.timelinejs import NO_SOURCE, SHEET_COLUMNS
+from timeline.data.timelinejs import (
+    NO_SOURCE,
+    SHEET_COLUMNS,
+    _id_bases,
+    _json_document,
+    _json_slides,
+    _shaped_slides,
+)
 
 FILES = Path(__file__).resolve().parent / "timelinejs"
 
@@ -184,6 +194,28 @@ def test_html_texts_read_many_fragments_as_each_alone():
         assert html_texts(rotated) == [html_to_text(f) for f in rotated]
 
 
+def test_many_marked_fragments_and_a_very_long_one_read_together_as_each_alone():
+    # Every fragment has markup (the texts' usual case, read without index bookkeeping), over
+    # several shared documents, one of them very long and untidy: control characters, runs
+    # of spaces, entities, unclosed and misnested tags, javascript: and web links.
+    long = (
+        "<p>Start &amp; <b>bold <i>both</b> italic</i>\x01 \x0b  spaced&nbsp;out"
+        ' <a href="javascript:alert(1)">js</a> <a href="https://x.org/a?b=1&amp;c=2">web</a>'
+        "<div><p>unclosed" * 2000
+    )
+    many = [f"<p>Text {i} &lt;{i}&gt;</p>" for i in range(2500)]
+    many[1234] = long
+    many[2000] = "<script>alert(1)</script><b>after</b>\x0c"
+    texts = html_texts(many)
+    assert texts == [html_to_text(f) for f in many]
+    assert texts[0] == "Text 0 <0>"
+    assert texts[1234].startswith(
+        "Start & bold both italic\x01 spaced out js web (https://x.org/a?b=1&c=2)"
+    )
+    assert texts[2000] == "after"
+    assert html_links(long) == ["https://x.org/a?b=1&c=2"]
+
+
 # Pieces fragments are made of: markup a sheet holds, links good and bad, whitespace of every
 # kind str.split() knows (where a tidy line ends is what the fast paths must get right), and
 # control characters lxml reads but will not write back into a tree.
@@ -252,6 +284,30 @@ def test_is_web_link_is_http_or_https_with_a_host_and_nothing_refused(url):
         and not set("<>\"'`") & set(stripped)
     )
     assert is_web_link(url) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.one_of(_PIECES, st.sampled_from(["\U0001f600", "\ud800"])), max_size=8))
+def test_a_long_text_is_seen_tidy_as_its_lines_are(text):
+    text = "".join(text)
+    assert _is_tidy_at_once(text) == _is_tidy(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    titles=st.lists(
+        st.text(st.sampled_from("aZ09 -_.,:;&'\"\u00e9\n"), max_size=130), min_size=1, max_size=6
+    ),
+    year=st.sampled_from(["", "1947", "1947-03", "12"]),
+)
+def test_ids_made_at_once_are_each_title_slugified_and_cut_at_a_word(titles, year):
+    def made(text):
+        base = slugify(text) or "event"
+        return base if len(base) <= 60 else base[:61].rsplit("-", 1)[0]
+
+    rows = list(range(len(titles)))
+    expected = {i: made(f"{year[:4]} {t}") for i, t in enumerate(titles)}
+    assert _id_bases(rows, [year] * len(titles), titles) == expected
 
 
 # Without what the fast reader declines (a lone CR, NUL, \x1c-\x1f): most examples check.
@@ -325,6 +381,78 @@ def test_broken_files_give_a_message_not_a_traceback(tmp_path, name, content, ex
     assert result.exit_code == 2, result.output
     assert expected in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        (FILES / "eras.json").read_bytes(),
+        (FILES / "hostile.json").read_bytes(),
+        b'{"events": [{"start_date": {"year": 123456789012345678901234567890}}]}',
+        b'{"events": [{"group": "a", "group": "b"}], "title": {"text": {"headline": 1.5}}}',
+        b'{"events": [{"text": {"text": "\\ud800 \\u0000 caf\\u00e9"}}]}',  # a lone surrogate
+        b'{"events": [{"start_date": {"year": NaN}}]}',
+        b"\xef\xbb\xbf" + (FILES / "eras.json").read_bytes(),  # a byte-order mark
+        '{"events": [{"group": "UTF-16"}]}'.encode("utf-16"),
+    ],
+)
+def test_json_is_read_to_the_values_the_standard_library_reads(content):
+    assert _json_document("x.json", content) == json.loads(content)
+
+
+_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+)
+
+
+def _maybe_object(*keys):
+    return st.one_of(_VALUE, st.fixed_dictionaries({}, optional=dict.fromkeys(keys, _VALUE)))
+
+
+_SLIDE = st.fixed_dictionaries(
+    {},
+    optional={
+        "start_date": _maybe_object("year", "month", "day", "display_date"),
+        "end_date": _maybe_object("year", "month", "day"),
+        "text": _maybe_object("headline", "text"),
+        "media": _maybe_object("url", "credit", "caption"),
+        "display_date": _VALUE,
+        "group": _VALUE,
+        "unique_id": _VALUE,
+        "background": _VALUE,
+    },
+)
+_SLIDES = st.one_of(_VALUE, st.lists(st.one_of(_SLIDE, _SLIDE, _VALUE), max_size=4))
+_DOCUMENT = st.one_of(
+    st.fixed_dictionaries(
+        {}, optional={"title": st.one_of(_SLIDE, _VALUE), "events": _SLIDES, "eras": _SLIDES}
+    ),
+    _VALUE,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(doc=_DOCUMENT)
+def test_slides_read_straight_into_fields_are_those_read_from_dictionaries(doc):
+    data = json.dumps(doc).encode()
+    shaped = _shaped_slides(data)
+    try:
+        slides = _json_slides("x.json", _json_document("x.json", data))[0]
+    except DataError:
+        assert shaped is None  # the general way says what is wrong
+        return
+    assert shaped is None or shaped == slides
+
+
+def test_timelinejs_files_are_read_straight_into_fields():
+    for name in ("eras.json", "hostile.json"):
+        assert _shaped_slides((FILES / name).read_bytes()) is not None
 
 
 @pytest.mark.parametrize(

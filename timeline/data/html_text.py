@@ -19,6 +19,7 @@ import re
 import secrets
 from html.parser import HTMLParser
 
+import numpy as np
 from lxml import etree
 
 # Elements whose contents are not text a reader sees.
@@ -115,16 +116,25 @@ def _read_distinct(htmls: list[str], *, with_links: bool) -> tuple[list[str], li
     # Each fragment's links replace the shared empty list when it has some: it is never changed.
     texts, links = [""] * len(htmls), [_NO_LINKS] * len(htmls) if with_links else []
     shared: list[int] = []
+    # One search of them all, most often, instead of one of each.
+    document_ends = _DOCUMENT_END.search("\x00".join(htmls)) is not None
     for i, html in enumerate(htmls):
         if "<" not in html and "&" not in html:
             texts[i] = _tidy(html)  # plain text: no parser needed, and no links
-        elif _DOCUMENT_END.search(html):
+        elif document_ends and _DOCUMENT_END.search(html):
             # What follows these reads differently in a part: each is read alone.
             texts[i], found = _read_one(html)
             if with_links:
                 links[i] = found
         else:
             shared.append(i)
+    if len(shared) == len(htmls):  # every fragment has markup, as in most texts' columns
+        texts, links = [], []
+        for start in range(0, len(htmls), _BATCH):
+            read, found = _batch_texts(htmls[start : start + _BATCH], with_links=with_links)
+            texts += read
+            links += found
+        return texts, links
     for start in range(0, len(shared), _BATCH):
         batch = shared[start : start + _BATCH]
         read, found = _batch_texts([htmls[i] for i in batch], with_links=with_links)
@@ -158,8 +168,11 @@ _LXML = etree.HTMLParser(
 _BATCH = 1000  # fragments per shared parse: bounds the document and the re-reading on a miss
 # Each fragment's part of the shared document: an element of no meaning to the rules (not a
 # paragraph), so the tree is marked only where the fragments' own markup is.
-_PART = "rt-fragment"
-_MARKS = etree.XPath(f"./{_PART}/@n", smart_strings=False)  # plain strings: made faster
+_PART = "rt-part"
+_TEXTS = etree.XPath("count(text())")
+_PARTS = etree.XPath(f"count(./{_PART})")
+# The parts whose mark is not the token and their place (in libxml2, in C: no list is made).
+_PARTS_OUT_OF_PLACE = etree.XPath(f"count(./{_PART}[@n != concat($token, '-', position() - 1)])")
 # A literal start lets the regex engine skip ahead to each run (``\n{3,}`` tries every place).
 _BREAKS = re.compile("\n\n\n+")
 # Opens the token that ends each part's text: a character no text is likely to hold, and
@@ -208,7 +221,7 @@ def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list
         parted = parted.replace(_PARAGRAPH * 2, _PARAGRAPH)
         if "\n\n\n" in parted:
             parted = _BREAKS.sub(_PARAGRAPH, parted)
-        if not _is_tidy(parted):
+        if not _is_tidy_at_once(parted):
             parted = _tidy(parted)
         return [text.strip(_LINE) for text in parted.split(token)[:-1]], found if with_links else []
     half = len(htmls) // 2
@@ -226,9 +239,9 @@ def _links_by_part(body, token: str, count: int) -> list[list[str]]:
 
 def _parts_intact(body, token: str, count: int) -> bool:
     """The body holds exactly ``count`` marked parts, in order, and nothing else."""
-    if body.tag != "body" or len(body) != count or body.xpath("count(text())"):
+    if body.tag != "body" or len(body) != count or _TEXTS(body):
         return False
-    return _MARKS(body) == [f"{token}-{n}" for n in range(count)]
+    return _PARTS(body) == count and not _PARTS_OUT_OF_PLACE(body, token=token)
 
 
 # The rules of ``_Text`` but links' (``_mark_links`` writes those into the tree first), in
@@ -349,6 +362,28 @@ def _is_tidy(text: str) -> bool:
         and text[-1:] != " "
         and text.replace(_LINE, "").isprintable()
     )
+
+
+@functools.cache
+def _printable() -> np.ndarray:
+    """Whether each character of the Basic Multilingual Plane is printable, by its code."""
+    return np.array([chr(c).isprintable() for c in range(0x10000)])
+
+
+def _is_tidy_at_once(text: str) -> bool:
+    """``_is_tidy`` of a long text, its characters read as an array of codes: in about half
+    the time of the string scans (each of which reads the whole text)."""
+    encoded = text.encode("utf-16-le", "surrogatepass")
+    if len(encoded) != 2 * len(text):
+        return _is_tidy(text)  # a character beyond the plane (two codes): the string scans
+    codes = np.frombuffer(encoded, np.uint16)
+    spaces, breaks = codes == 32, codes == 10
+    if not len(codes) or spaces[0] or spaces[-1]:
+        return not len(codes)
+    # "  ", "\n " or " \n" anywhere: a space after a space or a line break, or before a break.
+    if (spaces[1:] & (spaces[:-1] | breaks[:-1])).any() or (breaks[1:] & spaces[:-1]).any():
+        return False
+    return bool((_printable()[codes] | breaks).all())
 
 
 def _tidy_lines(block: str) -> str:

@@ -22,9 +22,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import repeat
-from operator import add
+from operator import add, attrgetter
 from pathlib import Path
+from typing import Any
 
+import msgspec
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -75,6 +77,7 @@ UNGROUPED = ("events", "Events")  # the lane of slides that name no group
 # The years the chart can draw: pandas' timestamps (nanoseconds) hold 1677-09-21 to 2262-04-11.
 FIRST_YEAR, LAST_YEAR = pd.Timestamp.min.year + 1, pd.Timestamp.max.year - 1
 _SLUG = re.compile(SLUG)
+_SLUGS = re.compile(f"(?:{SLUG[1:-1]}\n)*{SLUG[1:-1]}")  # SLUG on each line
 _OUT_OF_RANGE = (
     f"TimelineJS allows it, but this timeline draws only years {FIRST_YEAR}–{LAST_YEAR}"
     " (what pandas' timestamps hold): change the date or leave the row out"
@@ -145,22 +148,18 @@ def read_timelinejs(path: Path) -> tuple[pd.DataFrame, DatasetInfo, Callable]:
     name = str(path)
     data = read_bytes(path)  # the size limit holds before anything is parsed
     fmt = timelinejs_format(path)
-    ours = None
+    doc, ours = None, None
     if fmt == "json":
-        doc = _json_document(name, data)
-        ours = _ours_frame(doc)
-        slides, meta = _json_slides(name, doc, title_only=ours is not None)
-    elif path.suffix.lower() == ".xlsx":
-        slides, meta = _sheet_slides(name, _xlsx_rows(name, data)), {}
+        doc, ours, slides, meta, (frame, labels, problems) = _read_json(name, data)
     else:
-        slides = _fast_sheet_slides(name, data)
-        if slides is None:
-            slides = _sheet_slides(name, _csv_rows(name, decode(name, data)))
+        if path.suffix.lower() == ".xlsx":
+            slides = _sheet_slides(name, _xlsx_rows(name, data))
+        else:
+            slides = _fast_sheet_slides(name, data)
+            if slides is None:
+                slides = _sheet_slides(name, _csv_rows(name, decode(name, data)))
         meta = {}
-    if ours is None:
         frame, labels, problems = _table(name, slides.events_and_eras(), meta)
-    else:
-        frame, labels, problems = *ours, []
 
     def located(found: list[Problem]) -> DataError:
         # A JSON's "lines" are its slides' positions: name the slide instead.
@@ -178,6 +177,23 @@ def read_timelinejs(path: Path) -> tuple[pd.DataFrame, DatasetInfo, Callable]:
         raise located(problems)
     info = _info(path, slides.title(), meta, labels)
     return frame, info, located
+
+
+def _read_json(name: str, data: bytes):
+    """The document, our table when ``timeline convert`` wrote it, the slides, the metadata
+    and the table, labels and problems (``read_timelinejs``)."""
+    slides = _shaped_slides(data)
+    if slides is not None:
+        return None, None, slides, {}, _table(name, slides.events_and_eras(), {})
+    doc = _json_document(name, data)
+    ours = _ours_frame(doc)
+    slides, meta = _json_slides(name, doc, title_only=ours is not None)
+    if ours is not None:
+        return doc, ours, slides, meta, (*ours, [])
+    # The slides hold all that is read of it: the document's many objects go before the
+    # table is made, rather than be walked by each of its garbage collections.
+    del doc
+    return None, None, slides, meta, _table(name, slides.events_and_eras(), meta)
 
 
 def _place(place: str, headline: str) -> str:
@@ -287,7 +303,7 @@ def _fast_sheet_slides(name: str, data: bytes) -> Slides | None:
     """
     if any(c in data for c in (b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f")):
         return None
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # counted only if any
         return None
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
@@ -307,9 +323,12 @@ def _fast_sheet_slides(name: str, data: bytes) -> Slides | None:
     columns = table.columns
     if len(columns) != width:
         return None
-    # A record starts a line after the one before it, and after the line breaks in its cells.
-    breaks = sum(pc.count_substring(c, "\n").to_numpy() for c in columns)
-    lines = 1 + np.arange(table.num_rows) + np.concatenate([[0], np.cumsum(breaks)[:-1]])
+    lines = 1 + np.arange(table.num_rows)
+    if data.count(b"\n") != table.num_rows - (not data.endswith(b"\n")):
+        # A record starts a line after the one before it, and after the line breaks in its
+        # cells (counted only when there are some: one count of the file says so).
+        breaks = sum(pc.count_substring(c, "\n").to_numpy() for c in columns)
+        lines += np.concatenate([[0], np.cumsum(breaks)[:-1]])
     filled = np.logical_or.reduce(
         [pc.invert(pc.or_(pc.equal(c, ""), pc.utf8_is_space(c))).to_numpy() for c in columns]
     )
@@ -330,6 +349,16 @@ def _fast_sheet_slides(name: str, data: bytes) -> Slides | None:
 
 
 def _json_document(name: str, data: bytes) -> dict:
+    """The file's JSON object. msgspec (C) reads it in half the standard library's time, to
+    the same values (integers exact); the standard library reads what msgspec refuses (NaN, a
+    byte-order mark, UTF-16, a lone surrogate) and says what is wrong with a broken file."""
+    try:
+        doc = msgspec.json.decode(data)
+    except msgspec.MsgspecError:
+        pass
+    else:
+        if isinstance(doc, dict) and isinstance(doc.get("events", []), list):
+            return doc
     try:
         doc = json.loads(data)
     except UnicodeDecodeError:
@@ -339,6 +368,106 @@ def _json_document(name: str, data: bytes) -> dict:
     if not isinstance(doc, dict) or not isinstance(doc.get("events", []), list):
         raise file_error(name, 'expected a TimelineJS object: {"title": ..., "events": [...]}')
     return doc
+
+
+# A TimelineJS file's slides as msgspec reads them straight into their fields: about three
+# times as fast as into dictionaries and then a field at a time. Only the fields read here
+# (``_json_cells``) are kept; a value's type is whatever the file gives.
+class _ShapedDate(msgspec.Struct, gc=False):
+    year: Any = None
+    month: Any = None
+    day: Any = None
+    display_date: Any = None
+
+
+class _ShapedText(msgspec.Struct, gc=False):
+    headline: Any = None
+    text: Any = None
+
+
+class _ShapedMedia(msgspec.Struct, gc=False):
+    url: Any = None
+    credit: Any = None
+    caption: Any = None
+
+
+class _ShapedSlide(msgspec.Struct, gc=False):
+    start_date: _ShapedDate | None = None
+    end_date: _ShapedDate | None = None
+    text: _ShapedText | None = None
+    media: _ShapedMedia | None = None
+    display_date: Any = None
+    group: Any = None
+    unique_id: Any = None
+
+
+class _ShapedDocument(msgspec.Struct, gc=False):
+    title: _ShapedSlide | None = None
+    events: list[_ShapedSlide] = []  # msgspec copies it; null is refused, as json's way does
+    eras: list[_ShapedSlide] | None = None
+
+
+_SHAPED = msgspec.json.Decoder(_ShapedDocument)
+_NO_OBJECTS = (_ShapedDate(), _ShapedDate(), _ShapedText(), _ShapedMedia())
+
+
+def _shaped_objects(slides: list[_ShapedSlide], key: str, empty) -> list:
+    """Each slide's object under ``key`` (the empty one where it has none); [] when no slide
+    has one."""
+    objects = list(map(attrgetter(key), slides))
+    if not any(objects):
+        return []
+    return [o or empty for o in objects]
+
+
+def _shaped_slides(data: bytes) -> Slides | None:
+    """The slides of a TimelineJS file (not ours) whose slides and their date, text and media
+    are objects, as ``_json_slides`` gives them; None for any other file, which goes that way
+    (and is told what is wrong with it)."""
+    if b'"' + EXTENSION.encode() + b'"' in data:
+        return None  # perhaps our own object: _ours_frame reads that
+    try:
+        doc = _SHAPED.decode(data)
+    except msgspec.MsgspecError:
+        return None
+    events, eras = doc.events, doc.eras or []
+    items = [doc.title, *events, *eras] if doc.title is not None else [*events, *eras]
+    first = 1 - (doc.title is not None)  # the title's line is 0, the first event's 1
+    kinds = ["title"] * (doc.title is not None) + ["event"] * len(events) + ["era"] * len(eras)
+    places = ["title"] * (doc.title is not None)
+    places += [f"events[{i}]" for i in range(len(events))]
+    places += [f"eras[{i}]" for i in range(len(eras))]
+    starts, ends, texts, media = (
+        _shaped_objects(items, key, empty)
+        for key, empty in zip(("start_date", "end_date", "text", "media"), _NO_OBJECTS, strict=True)
+    )
+    sources = {
+        "year": (starts, "year"),
+        "month": (starts, "month"),
+        "day": (starts, "day"),
+        "end_year": (ends, "year"),
+        "end_month": (ends, "month"),
+        "end_day": (ends, "day"),
+        "headline": (texts, "headline"),
+        "text": (texts, "text"),
+        "media": (media, "url"),
+        "credit": (media, "credit"),
+        "caption": (media, "caption"),
+        "group": (items, "group"),
+        "unique_id": (items, "unique_id"),
+    }
+    # A field of an object no slide has (media, say) is "" without a pass.
+    cells = {
+        name: _texts(list(map(attrgetter(key), objects))) if objects else [""] * len(items)
+        for name, (objects, key) in sources.items()
+    }
+    displays = list(map(attrgetter("display_date"), items))
+    if starts:
+        starting = map(attrgetter("display_date"), starts)
+        displays = [d or s for d, s in zip(displays, starting, strict=True)]
+    cells["display_date"] = _texts(displays)
+    lines = list(range(first, first + len(items)))
+    return Slides(lines, places, kinds, cells, [_NOTHING] * len(items))
 
 
 def _json_slides(name: str, doc: dict, *, title_only: bool = False) -> tuple[Slides, dict]:
@@ -484,7 +613,8 @@ def _frame(columns: dict[str, list[str]], lines) -> pd.DataFrame:
     given = [c for c in COLUMNS if c in REQUIRED_COLUMNS or any(columns[c])]
     table = pa.table(
         {
-            **{c: pa.array(columns[c], type=pa.string()) for c in given},
+            # large_string: the type pandas keeps its text in (no cast on the way)
+            **{c: pa.array(columns[c], type=pa.large_string()) for c in given},
             "line": pa.array(lines, type=pa.int64()),
         }
     )
@@ -525,7 +655,7 @@ def _table(
         media if media and is_web_link(media) else next(iter(links), "")
         for media, links in zip(cells["media"], credit_links, strict=True)
     ]
-    columns["date_note"] = list(map(_one_line, cells["display_date"]))
+    columns["date_note"] = _one_lines(cells["display_date"])
     for column, prefix in (("start", ""), ("end", "end_")):
         parts = [cells[prefix + part] for part in ("year", "month", "day")]
         columns[column] = _date_column(name, slides.line, column, parts, problems)
@@ -544,7 +674,7 @@ def _table(
 
 def _titles_and_summaries(cells: dict, kinds: list[str]) -> tuple[list[str], list[str]]:
     """Headlines as titles, and the text (or the caption, when there is none) as summaries."""
-    titles = list(map(_one_line, cells["headline"]))
+    titles = _one_lines(cells["headline"])
     summaries = html_texts(cells["text"])
     captions = cells["caption"]
     missing = [i for i, summary in enumerate(summaries) if not summary and captions[i]]
@@ -570,13 +700,22 @@ def _date_column(
     years, months, days = parts
     # "?" for a part edtf must read; a day without a month is one too.
     year_text = {v: _digits(v, FIRST_YEAR, LAST_YEAR, "{:04d}") for v in set(years)}
-    month_day = {
-        (m, d): "?" if d and not m else _digits(m, 1, 12, "-{:02d}") + _digits(d, 1, 31, "-{:02d}")
-        for m, d in set(zip(months, days, strict=True))
-    }
-    later = map(month_day.get, zip(months, days, strict=True))
-    texts = list(map(add, map(year_text.get, years), later))
-    # A month or day without a year starts with "-".
+    if any(months) or any(days):
+        month_day = {
+            (m, d): "?"
+            if d and not m
+            else _digits(m, 1, 12, "-{:02d}") + _digits(d, 1, 31, "-{:02d}")
+            for m, d in set(zip(months, days, strict=True))
+        }
+        later = map(month_day.get, zip(months, days, strict=True))
+        texts = list(map(add, map(year_text.get, years), later))
+    else:  # years alone, as most end dates are
+        month_day, texts = {}, list(map(year_text.get, years))
+    # A month or day without a year starts with "-". Rows are looked at one by one only when
+    # a distinct part or a scan of them all says that some row needs edtf.
+    distinct = "".join(year_text.values()) + "".join(month_day.values())
+    if "?" not in distinct and "\x00-" not in "\x00" + "\x00".join(texts):
+        return texts
     for i in [i for i, text in enumerate(texts) if "?" in text or text[:1] == "-"]:
         given = [p[i] for p in parts]
         texts[i], expected = edtf(*given)
@@ -658,10 +797,17 @@ def _apply_extension(
 
 def _ids(given: list[str], starts: list[str], titles: list[str]) -> list[str]:
     """The slide's unique_id when it is a usable slug, else one made from its year and title."""
-    slugs = {g for g in set(given) if g and _SLUG.match(g)}
+    distinct = set(given)
+    joined = "\n".join(distinct)
+    if "" not in distinct and joined.count("\n") == len(distinct) - 1 and _SLUGS.fullmatch(joined):
+        slugs = distinct  # each a slug, seen in one match of them all (a line each)
+    else:
+        slugs = {g for g in distinct if g and _SLUG.match(g)}
     if len(slugs) == len(given):
         return list(given)  # each slide names its own, as a file we wrote does
     made = _id_bases([i for i, g in enumerate(given) if g not in slugs], starts, titles)
+    if not slugs and len(set(made.values())) == len(given):
+        return list(made.values())  # each made, none the same (as a sheet's usually are)
     ids, seen = [], set()
     for i, wanted in enumerate(given):
         if wanted in seen or wanted not in slugs:
@@ -683,6 +829,16 @@ def _id_bases(rows: list[int], starts: list[str], titles: list[str]) -> dict[int
     """
     texts = [f"{starts[i][:4]} {titles[i]}" for i in rows]
     joined = "\n".join(texts)
+    if joined.count("\n") == len(texts) - 1 and joined.isascii():
+        # As bytes: to lower case and every other byte to "-" in one translate.
+        slugged = joined.encode("ascii").translate(_SLUG_BYTES)
+        while b"--" in slugged:  # runs of "-" to one: a pass halves each (faster than a regex)
+            slugged = slugged.replace(b"--", b"-")
+        bases = {}
+        for i, slug in zip(rows, slugged.decode("ascii").split("\n"), strict=True):
+            base = slug.strip("-") or "event"
+            bases[i] = base if len(base) <= 60 else base[:61].rsplit("-", 1)[0]
+        return bases
     if joined.count("\n") == len(texts) - 1:  # no text holds a line break of its own
         slugs = _DASHES.sub("-", joined.lower().translate(_NOT_SLUG)).split("\n")
     else:
@@ -697,6 +853,14 @@ def _id_bases(rows: list[int], starts: list[str], titles: list[str]) -> dict[int
 # ASCII but a-z, 0-9 and the line break that separates texts, to "-" (``_id_bases``).
 _NOT_SLUG = {c: "-" for c in range(128) if not (chr(c).isdigit() or chr(c).islower() or c == 10)}
 _DASHES = re.compile("--+")
+# The same for ASCII bytes, upper case to lower: 256 bytes for bytes.translate.
+_SLUG_BYTES = (
+    bytes(
+        c if chr(c).isdigit() or chr(c).islower() or c == 10 else c + 32 if chr(c).isupper() else 45
+        for c in range(128)
+    )
+    + b"-" * 128
+)
 
 
 def edtf(year: str, month: str = "", day: str = "") -> tuple[str, str | None]:
@@ -737,6 +901,16 @@ def _integer(text: str) -> int | None:
     except ValueError:
         return None
     return int(number) if number.is_integer() else None
+
+
+def _one_lines(htmls: list[str]) -> list[str]:
+    """``_one_line`` of each: the cells themselves when none holds markup, an entity, a line
+    break or a run of spaces (as most headlines and display dates do), seen in a few scans of
+    them all."""
+    joined = "\x00".join(htmls)
+    if any(c in joined for c in ("<", "&", "\n", "  ")):
+        return list(map(_one_line, htmls))
+    return list(map(str.strip, htmls))
 
 
 def _one_line(html: str) -> str:
