@@ -67,7 +67,7 @@ def filter_mask(dataset: Dataset, flt: EventFilter) -> np.ndarray:
     """Which rows of ``dataset.events`` pass ``flt`` (see ``filter_events``)."""
     events = dataset.events
     keep = np.ones(len(events), dtype=bool)
-    is_era = events["kind"].eq("era").to_numpy()
+    is_era = dataset.era_rows
     if flt.themes:
         in_theme = np.zeros(len(events), dtype=bool)
         for theme in flt.themes:
@@ -75,10 +75,11 @@ def filter_mask(dataset: Dataset, flt: EventFilter) -> np.ndarray:
                 in_theme |= dataset.theme_masks[theme]
         keep &= in_theme | is_era
     lo, hi = date_bounds(flt)
+    starts, ends = dataset.spans
     if lo is not None:
-        keep &= (events["end"] >= lo).to_numpy()
+        keep &= ends >= lo.to_datetime64()
     if hi is not None:
-        keep &= (events["start"] <= hi).to_numpy()
+        keep &= starts <= hi.to_datetime64()
     query = flt.query.strip().lower()
     if query:
         found = dataset.search_text.str.contains(query, regex=False).to_numpy()

@@ -35,6 +35,17 @@ class Dataset:
         return {t: np.array([t in c for c in combos], dtype=bool)[codes] for t in self.themes}
 
     @cached_property
+    def era_rows(self) -> np.ndarray:
+        """Which rows of ``events`` are eras (filters keep them whatever the themes or words)."""
+        return self.events["kind"].eq("era").to_numpy()
+
+    @cached_property
+    def spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's first and last instant, as numpy datetimes: filters compare them with
+        dates many times a second, and a pandas comparison costs far more than numpy's."""
+        return self.events["start"].to_numpy(), self.events["end"].to_numpy()
+
+    @cached_property
     def event_ids(self) -> frozenset[str]:
         return frozenset(self.events["id"])
 
