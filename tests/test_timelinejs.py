@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import DATA
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from timeline.cli import cli
@@ -428,6 +428,7 @@ _SLIDE = st.fixed_dictionaries(
         "background": _VALUE,
     },
 )
+MAX_EXAMPLES = 400
 _SLIDES = st.one_of(_VALUE, st.lists(st.one_of(_SLIDE, _SLIDE, _VALUE), max_size=4))
 _DOCUMENT = st.one_of(
     st.fixed_dictionaries(
@@ -437,8 +438,10 @@ _DOCUMENT = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=MAX_EXAMPLES, deadline=None)
 @given(doc=_DOCUMENT)
+# Found by this test: a display date of 0 was '0' one way and '' (none) the other.
+@example(doc={"title": {"start_date": None, "display_date": 0}})
 def test_slides_read_straight_into_fields_are_those_read_from_dictionaries(doc):
     data = json.dumps(doc).encode()
     shaped = _shaped_slides(data)

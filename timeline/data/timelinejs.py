@@ -461,10 +461,11 @@ def _shaped_slides(data: bytes) -> Slides | None:
         name: _texts(list(map(attrgetter(key), objects))) if objects else [""] * len(items)
         for name, (objects, key) in sources.items()
     }
+    # The slide's own display date, else its start's: a falsy one (0, "") is none, as in
+    # ``_json_cells``.
     displays = list(map(attrgetter("display_date"), items))
-    if starts:
-        starting = map(attrgetter("display_date"), starts)
-        displays = [d or s for d, s in zip(displays, starting, strict=True)]
+    starting = list(map(attrgetter("display_date"), starts)) if starts else [None] * len(items)
+    displays = [d or s for d, s in zip(displays, starting, strict=True)]
     cells["display_date"] = _texts(displays)
     lines = list(range(first, first + len(items)))
     return Slides(lines, places, kinds, cells, [_NOTHING] * len(items))
