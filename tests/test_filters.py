@@ -87,6 +87,9 @@ def test_description_and_file_name(dataset):
     assert describe_filter(dataset, flt) == "Security, Afghanistan · 2001–2021"
     assert filter_slug(dataset, flt) == "pakistan-us_security-afghanistan_2001-2021"
     assert describe_filter(dataset, EventFilter()) == "All themes"
+    one_year = EventFilter(("security",), "2011", "2011")
+    assert describe_filter(dataset, one_year) == "Security · 2011"
+    assert describe_filter(dataset, EventFilter((), "", "1971")) == "start–1971"
 
 
 def test_a_search_names_the_file_as_the_dataset_slug_is_made(dataset):

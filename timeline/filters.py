@@ -237,7 +237,9 @@ def describe_filter(dataset: Dataset, flt: EventFilter) -> str:
     parts = []
     if flt.themes:
         parts.append(", ".join(dataset.theme_label(t) for t in flt.themes))
-    if flt.date_from or flt.date_to:
+    if flt.date_from and flt.date_from == flt.date_to:
+        parts.append(flt.date_from)  # 'Security · 2011', not '2011–2011'
+    elif flt.date_from or flt.date_to:
         parts.append(f"{flt.date_from or 'start'}–{flt.date_to or 'end'}")
     if flt.query:
         parts.append(f"“{flt.query}”")
