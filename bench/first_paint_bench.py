@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from timeline.headless import CHROMIUM, CHROMIUM_ARGS, NO_OMNIBOX_POPUP  # noqa: E402
+from timeline.headless import CHROMIUM, CHROMIUM_ARGS, DISABLE_FEATURES  # noqa: E402
 
 OMNIBOX_HELP = "keep Chromium's omnibox popup per window (its default; runs before 30 Nov 2026)"
 CACHE = ROOT / "bench" / ".cache"
@@ -156,9 +156,9 @@ def serve_app(dataset, engine, cache: Path):
 
 
 def chromium_args(omnibox: bool) -> list[str]:
-    """The project's headless flags; with ``omnibox``, less the one that turns off the omnibox
-    popup Chromium builds for every new window."""
-    return [arg for arg in CHROMIUM_ARGS if not (omnibox and arg == NO_OMNIBOX_POPUP)]
+    """The project's headless flags; with ``omnibox``, less its --disable-features, which leaves
+    Playwright's own (the same but for the omnibox popup Chromium builds for every window)."""
+    return [arg for arg in CHROMIUM_ARGS if not (omnibox and arg == DISABLE_FEATURES)]
 
 
 def marks_script(*, visible: str, interactive: str, live: str) -> str:

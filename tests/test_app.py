@@ -469,3 +469,18 @@ def test_story_mode_steps_with_keys_and_back_and_esc_keeps_the_view(page, live_a
     assert not set(three.focus) <= _callout_ids(page)
     assert page.is_visible(S("#$STORY_RESUME"))
     assert not page.console_errors
+
+
+@pytest.mark.browser
+def test_the_browser_keeps_every_feature_playwright_turns_off(page):
+    """Chromium keeps only the last --disable-features switch: the project's (timeline/headless.py)
+    must name every feature Playwright's own switch does, and the omnibox popup's."""
+    from timeline.headless import OMNIBOX_POPUP_FEATURES
+
+    page.goto("chrome://version")
+    switches = re.findall(r"--disable-features=(\S+)", page.inner_text("#command_line"))
+    assert len(switches) >= 2  # Playwright's, then ours
+    kept = set(switches[-1].split(","))
+    for earlier in switches[:-1]:
+        assert set(earlier.split(",")) <= kept
+    assert set(OMNIBOX_POPUP_FEATURES) <= kept

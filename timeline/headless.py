@@ -17,8 +17,35 @@ import os
 # The Chromium Playwright drives: Debian's, unless BROWSER_PATH names another.
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 
+# Chromium keeps only the last --disable-features switch: ours replaces the one Playwright
+# adds, so it repeats Playwright's list (1.65's, chromiumSwitches.ts) and adds the omnibox
+# popup's features. tests/test_app.py reads the switches back off chrome://version and checks
+# that no name of Playwright's is lost when Playwright changes its list.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+    "CDPScreenshotNewSurface",
+    "SkipListAccountsWithoutGaiaCookies",
+)
 # The omnibox popup's WebUI features, by the names Chromium 156's feature list gives them.
-NO_OMNIBOX_POPUP = "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup"
+OMNIBOX_POPUP_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxFullPopup", "WebUIOmniboxAimPopup")
+DISABLE_FEATURES = "--disable-features=" + ",".join(
+    PLAYWRIGHT_DISABLED_FEATURES + OMNIBOX_POPUP_FEATURES
+)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # runs as root in a container
@@ -27,5 +54,5 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
-    NO_OMNIBOX_POPUP,
+    DISABLE_FEATURES,
 ]
