@@ -194,6 +194,21 @@ def test_html_texts_read_many_fragments_as_each_alone():
         assert html_texts(rotated) == [html_to_text(f) for f in rotated]
 
 
+def test_a_fragment_that_opens_an_unmarked_part_cannot_take_the_next_ones_text_or_link():
+    """Found in review: a fragment closed its own part, opened a part with no mark and hid the
+    next part's mark in a comment; the parts' count still matched, and the next slide's text
+    and link moved. Each must read as it does alone."""
+    fragments = [
+        "<b>Slide A</b></rt-part><rt-part>INJECTED INTO B <!--",
+        '<i>x</i>--> real B <a href="https://b.example/">text</a>',
+        "<b>C</b>",
+    ]
+    assert html_texts(fragments) == [html_to_text(f) for f in fragments]
+    texts, links = html_texts_and_links(fragments)
+    assert links == [html_links(f) for f in fragments]
+    assert "INJECTED" not in texts[1] and links[0] == []
+
+
 def test_many_marked_fragments_and_a_very_long_one_read_together_as_each_alone():
     # Every fragment has markup (the texts' usual case, read without index bookkeeping), over
     # several shared documents, one of them very long and untidy: control characters, runs

@@ -172,7 +172,11 @@ _PART = "rt-part"
 _TEXTS = etree.XPath("count(text())")
 _PARTS = etree.XPath(f"count(./{_PART})")
 # The parts whose mark is not the token and their place (in libxml2, in C: no list is made).
-_PARTS_OUT_OF_PLACE = etree.XPath(f"count(./{_PART}[@n != concat($token, '-', position() - 1)])")
+# (``not(@n = …)``, not ``@n != …``: a part with no mark at all, which a fragment can open, is
+# out of place too; a comparison with a missing attribute is false either way round.)
+_PARTS_OUT_OF_PLACE = etree.XPath(
+    f"count(./{_PART}[not(@n = concat($token, '-', position() - 1))])"
+)
 # A literal start lets the regex engine skip ahead to each run (``\n{3,}`` tries every place).
 _BREAKS = re.compile("\n\n\n+")
 # Opens the token that ends each part's text: a character no text is likely to hold, and
