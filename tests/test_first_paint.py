@@ -217,3 +217,26 @@ def test_the_page_leaves_the_grid_script_for_later_and_starts_its_requests_early
     # The page's script reads the same element (a rename must reach it).
     script = Path(__file__).resolve().parent.parent / "timeline" / "assets" / "clientside.js"
     assert f"'{DEFERRED_ELEMENT}'" in script.read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_a_phone_whose_own_figure_never_comes_still_gets_a_chart(browser, painted_app):
+    """Should the request for the phone's figure fail, the page's figure is drawn after a wait
+    (clientside.js, FIGURE_WAIT_MS), rather than the picture staying for good."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    aborted = []
+
+    def drop_size(route):
+        if ids.CHART_SIZE in (route.request.post_data or ""):
+            aborted.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(lambda url: "_dash-update-component" in url, drop_size)
+    page.goto(painted_app.url + "/")
+    page.wait_for_selector(f"#{SHELL_ID}", state="detached", timeout=30_000)
+    assert aborted
+    assert page.locator(S("#$CHART .js-plotly-plot .scatterlayer .trace")).count() > 0
+    context.close()

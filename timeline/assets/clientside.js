@@ -91,6 +91,8 @@ function fitsBox(box, figure) {
     return width >= 0.9 * laidOut[0] && height >= laidOut[1] - 10;
 }
 
+const FIGURE_WAIT_MS = 5000;
+
 function pageFigure() {
     const element = document.getElementById(CONTRACT.firstFigureId);
     return element ? JSON.parse(element.textContent) : null;
@@ -128,6 +130,11 @@ function takeBox() {
         const figure = pageFigure();
         if (figure && figure.layout && fitsBox(host, figure)) {
             drawIn(chart.gd, figure);
+        } else if (figure && figure.layout) {
+            // A box waiting for its own figure: should that never come (its request failed),
+            // the page's figure is drawn after all, rather than no chart at all.
+            const gd = chart.gd;
+            setTimeout(() => gd._fullLayout || drawIn(gd, figure), FIGURE_WAIT_MS);
         }
     }
     // Dash holds the figure too: the page's copy of it is not needed again.
