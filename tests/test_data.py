@@ -260,7 +260,7 @@ _EDGES = ["", " ", "0000", "9999-12-31", "1971-13", "1971-00", "1971-02-29", "20
 @given(st.lists(_DATE_LIKE, max_size=20))
 def test_few_dates_parse_as_a_column_does(texts):
     """Up to _FEW values are split one at a time in Python, more as a column: same result."""
-    text = pd.Series(texts + _EDGES, dtype="str").str.strip()
+    text = pd.Series([*texts, *_EDGES, None], dtype="str").str.strip()
     one_by_one = dates._intervals(dates._split_few(text), text.index)
     as_column = dates._intervals(dates._split_column(text), text.index)
     pd.testing.assert_frame_equal(one_by_one, as_column)

@@ -113,7 +113,7 @@ def _split_few(text: pd.Series) -> dict[str, np.ndarray]:
     nan = float("nan")
     rows = []
     for value in text:
-        m = _PARTS.fullmatch(value)
+        m = _PARTS.fullmatch(value) if isinstance(value, str) else None  # a missing value: NaN
         if m is None:
             rows.append((False, value == "", False, nan, nan, nan, ""))
             continue
