@@ -443,6 +443,21 @@ _SLIDE = st.fixed_dictionaries(
         "background": _VALUE,
     },
 )
+
+
+def test_our_own_object_under_an_escaped_key_is_read_the_general_way():
+    """Found in review: the typed reading looked for our key's bytes, so a key written with an
+    escape ("relations\\u005ftimeline") slipped past it and was dropped."""
+    for data in (
+        b'{"events":[{"start_date":{"year":1971},"text":{"headline":"a"}}],'
+        b'"relations\\u005ftimeline":{"theme_labels":{"x":"Y"}}}',
+        b'{"events":[{"start_date":{"year":1971},"text":{"headline":"a"},'
+        b'"relations\\u005ftimeline":{"themes":["x"],"start":"1971"}}]}',
+    ):
+        assert json.loads(data)  # valid JSON, with our key once decoded
+        assert _shaped_slides(data) is None
+
+
 MAX_EXAMPLES = 400
 _SLIDES = st.one_of(_VALUE, st.lists(st.one_of(_SLIDE, _SLIDE, _VALUE), max_size=4))
 _DOCUMENT = st.one_of(

@@ -399,12 +399,15 @@ class _ShapedSlide(msgspec.Struct, gc=False):
     display_date: Any = None
     group: Any = None
     unique_id: Any = None
+    # Our own object, however its key is spelled (``\u005f`` for "_", say): the general way.
+    relations_timeline: Any = None
 
 
 class _ShapedDocument(msgspec.Struct, gc=False):
     title: _ShapedSlide | None = None
     events: list[_ShapedSlide] = []  # msgspec copies it; null is refused, as json's way does
     eras: list[_ShapedSlide] | None = None
+    relations_timeline: Any = None
 
 
 _SHAPED = msgspec.json.Decoder(_ShapedDocument)
@@ -432,6 +435,9 @@ def _shaped_slides(data: bytes) -> Slides | None:
         return None
     events, eras = doc.events, doc.eras or []
     items = [doc.title, *events, *eras] if doc.title is not None else [*events, *eras]
+    ours = list(map(attrgetter(EXTENSION), items))
+    if doc.relations_timeline is not None or ours.count(None) != len(ours):
+        return None  # our own object, its key written with an escape: _ours_frame reads that
     first = 1 - (doc.title is not None)  # the title's line is 0, the first event's 1
     kinds = ["title"] * (doc.title is not None) + ["event"] * len(events) + ["era"] * len(eras)
     places = ["title"] * (doc.title is not None)
