@@ -129,3 +129,12 @@ def test_export_unknown_pin_is_a_usage_error(tmp_path):
     assert "--pin 'no-such-event': no event has this id" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_validate_counts_in_words_that_agree(tmp_path):
+    """'1 event, 0 eras, 1 theme (events), 1971', not '1 events, … 1971–1971'."""
+    path = tmp_path / "one.json"
+    path.write_text('{"events":[{"start_date":{"year":"1971"},"text":{"headline":"x"}}]}')
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"{path}: OK — 1 event, 0 eras, 1 theme (events), 1971\n" == result.stdout

@@ -104,6 +104,11 @@ def cli():
     """
 
 
+def _counted(n: int, one: str, many: str = "") -> str:
+    """'1 event', '66 events'."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 @cli.command()
 @click.argument("path", default=data_path)
 def validate(path):
@@ -122,10 +127,11 @@ def validate(path):
     events = int(ev["kind"].eq("event").sum())
     eras = int(ev["kind"].eq("era").sum())
     first, last = year_bounds(dataset)
-    told = f", {len(stories)} stor{'y' if len(stories) == 1 else 'ies'}" if stories else ""
+    told = f", {_counted(len(stories), 'story', 'stories')}" if stories else ""
+    years = str(first) if first == last else f"{first}–{last}"
     click.echo(
-        f"{path}: OK — {events} events, {eras} eras, {len(dataset.themes)} themes "
-        f"({', '.join(dataset.themes)}), {first}–{last}{told}"
+        f"{path}: OK — {_counted(events, 'event')}, {_counted(eras, 'era')}, "
+        f"{_counted(len(dataset.themes), 'theme')} ({', '.join(dataset.themes)}), {years}{told}"
     )
     from timeline.data.dataset import unsourced_warning
 
