@@ -388,6 +388,13 @@ def test_years_before_1_or_past_pandas_timestamps_name_the_row(tmp_path):
         ("bad.xlsx", b"not a zip", "not a readable XLSX workbook"),
         ("bad_year.csv", b"Year,Headline\n1971.5,x\n", "'year 1971.5' — Year must be a whole"),
         ("empty.json", b"", "the file is empty"),
+        # Found in review: a lone surrogate reached pyarrow, deep nesting the JSON readers.
+        (
+            "surrogate.json",
+            b'{"events":[{"start_date":{"year":"1971"},"text":{"headline":"a\\ud800b"}}]}',
+            "events[0].text.headline holds a lone surrogate",
+        ),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     ],
 )
 def test_broken_files_give_a_message_not_a_traceback(tmp_path, name, content, expected):
@@ -405,7 +412,6 @@ def test_broken_files_give_a_message_not_a_traceback(tmp_path, name, content, ex
         (FILES / "hostile.json").read_bytes(),
         b'{"events": [{"start_date": {"year": 123456789012345678901234567890}}]}',
         b'{"events": [{"group": "a", "group": "b"}], "title": {"text": {"headline": 1.5}}}',
-        b'{"events": [{"text": {"text": "\\ud800 \\u0000 caf\\u00e9"}}]}',  # a lone surrogate
         b'{"events": [{"start_date": {"year": NaN}}]}',
         b"\xef\xbb\xbf" + (FILES / "eras.json").read_bytes(),  # a byte-order mark
         '{"events": [{"group": "UTF-16"}]}'.encode("utf-16"),
@@ -413,6 +419,14 @@ def test_broken_files_give_a_message_not_a_traceback(tmp_path, name, content, ex
 )
 def test_json_is_read_to_the_values_the_standard_library_reads(content):
     assert _json_document("x.json", content) == json.loads(content)
+
+
+def test_a_lone_surrogate_is_named_where_it_is():
+    """msgspec refuses it and the standard library reads it, but it is not text (pyarrow would
+    raise on it): the file is refused, naming the field."""
+    content = b'{"events": [{"text": {"text": "\\ud800 \\u0000 caf\\u00e9"}}]}'
+    with pytest.raises(DataError, match=r"events\[0\]\.text\.text holds a lone surrogate"):
+        _json_document("x.json", content)
 
 
 _VALUE = st.one_of(
@@ -715,3 +729,18 @@ def test_a_long_headline_is_shortened_at_a_word_and_kept_whole_in_the_summary(tm
     cut = event.title[:-1]
     assert headline.startswith(cut) and headline[len(cut)] == " "  # at a word
     assert event.summary == f"{headline}\n\nWhat happened."
+
+
+def test_links_with_a_capital_scheme_or_spaces_are_kept_as_links(tmp_path):
+    """Found in review: ' HTTPS://x.org/a' passed as a link, then failed the url column's check."""
+    path = tmp_path / "caps.csv"
+    path.write_text(
+        "Year,Month,Day,Headline,Text,Media,Media Credit\n"
+        "1971,7,9,Kissinger,<p>Secret trip</p>, HTTPS://x.org/a ,"
+        "\"<a href=' HTTP://Y.org/b'>Credit</a>\"\n"
+        "1972,2,21,Nixon,<p>Visit</p>,,\"<a href='HTTPS://z.org/c'>Another</a>\"\n",
+        encoding="utf-8",
+    )
+    events = load_dataset(path).events
+    assert list(events["url"]) == ["https://x.org/a", "https://z.org/c"]
+    assert list(events["source"]) == ["Credit (http://Y.org/b)", "Another (https://z.org/c)"]

@@ -62,17 +62,26 @@ _LINE = "\n"
 
 def is_web_link(url: str) -> bool:
     """True for an http(s) URL with a host and no whitespace or quotes: the only links shown."""
+    return bool(web_link(url))
+
+
+def web_link(url: str) -> str:
+    """``url`` as a link to show, stripped and its scheme in lower case (' HTTPS://x.org' is
+    'https://x.org', as the url column wants it); '' when it is not an http(s) URL with a host
+    and no whitespace or quotes."""
     url = url.strip()
     # Only ASCII letters lower to "http": the first 8 characters say it as the whole would.
     scheme = url[:8].lower()
     if scheme.startswith("https://"):
-        host = url[8:]
+        cut = 8
     elif scheme.startswith("http://"):
-        host = url[7:]
+        cut = 7
     else:
-        return False
+        return ""
     # \s is what str.split() splits on (str.isspace): one scan in C for all that is refused.
-    return bool(host) and _NOT_IN_LINKS.search(url) is None
+    if not url[cut:] or _NOT_IN_LINKS.search(url) is not None:
+        return ""
+    return scheme[:cut] + url[cut:]
 
 
 def html_to_text(html: str) -> str:
@@ -328,8 +337,8 @@ def _mark_links(root, *, token: str = "") -> list:
                 part += 1
                 next_mark = f"{token}-{part + 1}"
             continue
-        href = (element.get("href") or "").strip()
-        if not is_web_link(href):
+        href = web_link(element.get("href") or "")
+        if not href:
             continue
         if dropping and next(element.iterancestors(*_DROPPED), None) is not None:
             continue
@@ -435,7 +444,8 @@ class _Text:
             self.parts.append(_PARAGRAPH)
         elif tag == "a" and self._hrefs:
             href, start = self._hrefs.pop()
-            if is_web_link(href):
+            href = web_link(href)
+            if href:
                 self.links.append(href)
                 words = " ".join("".join(self.parts[start:]).split())
                 if words != href:

@@ -45,7 +45,7 @@ from timeline.data.html_text import (
     html_texts,
     html_texts_and_links,
     html_to_text,
-    is_web_link,
+    web_link,
 )
 from timeline.data.info import DatasetInfo
 from timeline.data.problems import DataError, Problem, file_error
@@ -354,7 +354,7 @@ def _json_document(name: str, data: bytes) -> dict:
     byte-order mark, UTF-16, a lone surrogate) and says what is wrong with a broken file."""
     try:
         doc = msgspec.json.decode(data)
-    except msgspec.MsgspecError:
+    except (msgspec.MsgspecError, RecursionError):
         pass
     else:
         if isinstance(doc, dict) and isinstance(doc.get("events", []), list):
@@ -365,9 +365,42 @@ def _json_document(name: str, data: bytes) -> dict:
         raise file_error(name, "not UTF-8 text; save the JSON as UTF-8") from None
     except json.JSONDecodeError as exc:
         raise file_error(name, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise file_error(name, "nested too deeply to be a TimelineJS file") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("events", []), list):
         raise file_error(name, 'expected a TimelineJS object: {"title": ..., "events": [...]}')
+    try:
+        place = _lone_surrogate(doc)
+    except RecursionError:
+        raise file_error(name, "nested too deeply to be a TimelineJS file") from None
+    if place:
+        raise file_error(
+            name,
+            f"{place} holds a lone surrogate (\\ud800 to \\udfff alone: half of a UTF-16 pair),"
+            " which is not text: fix that text, or save the JSON again as UTF-8",
+        )
     return doc
+
+
+def _lone_surrogate(value, where: str = "") -> str:
+    """Where the first string of ``value`` holding a lone surrogate is ('events[3].text'), or ''.
+    Only files msgspec refuses come here, so the walk costs the usual file nothing."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where or "the file"
+        return ""
+    if not isinstance(value, dict | list):
+        return ""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        inner = f"{where}.{key}" if isinstance(key, str) else f"{where}[{key}]"
+        found = _lone_surrogate(key, where) if isinstance(key, str) else ""
+        found = found or _lone_surrogate(item, inner.lstrip("."))
+        if found:
+            return found
+    return ""
 
 
 # A TimelineJS file's slides as msgspec reads them straight into their fields: about three
@@ -431,7 +464,7 @@ def _shaped_slides(data: bytes) -> Slides | None:
         return None  # perhaps our own object: _ours_frame reads that
     try:
         doc = _SHAPED.decode(data)
-    except msgspec.MsgspecError:
+    except (msgspec.MsgspecError, RecursionError):
         return None
     events, eras = doc.events, doc.eras or []
     items = [doc.title, *events, *eras] if doc.title is not None else [*events, *eras]
@@ -659,7 +692,7 @@ def _table(
     credits, credit_links = html_texts_and_links(cells["credit"])
     columns["source"] = [text or NO_SOURCE for text in credits]
     columns["url"] = [
-        media if media and is_web_link(media) else next(iter(links), "")
+        web_link(media) or next(iter(links), "")
         for media, links in zip(cells["media"], credit_links, strict=True)
     ]
     columns["date_note"] = _one_lines(cells["display_date"])
