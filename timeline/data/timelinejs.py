@@ -456,6 +456,31 @@ def _shaped_objects(slides: list[_ShapedSlide], key: str, empty) -> list:
     return [o or empty for o in objects]
 
 
+# Each cell: which of a slide's objects it is read from (its start and end date, its text,
+# its media, the slide itself), and under which key.
+_CELL_SOURCES = {
+    "year": (0, "year"),
+    "month": (0, "month"),
+    "day": (0, "day"),
+    "end_year": (1, "year"),
+    "end_month": (1, "month"),
+    "end_day": (1, "day"),
+    "headline": (2, "headline"),
+    "text": (2, "text"),
+    "media": (3, "url"),
+    "credit": (3, "credit"),
+    "caption": (3, "caption"),
+    "group": (4, "group"),
+    "unique_id": (4, "unique_id"),
+}
+
+
+def _cell_sources(*objects) -> dict:
+    """Each cell's (the slides' objects, key): ``objects`` are the slides' starts, ends, texts,
+    media and the slides themselves, each a list (or what stands for none)."""
+    return {name: (objects[which], key) for name, (which, key) in _CELL_SOURCES.items()}
+
+
 def _shaped_slides(data: bytes) -> Slides | None:
     """The slides of a TimelineJS file (not ours) whose slides and their date, text and media
     are objects, as ``_json_slides`` gives them; None for any other file, which goes that way
@@ -480,21 +505,7 @@ def _shaped_slides(data: bytes) -> Slides | None:
         _shaped_objects(items, key, empty)
         for key, empty in zip(("start_date", "end_date", "text", "media"), _NO_OBJECTS, strict=True)
     )
-    sources = {
-        "year": (starts, "year"),
-        "month": (starts, "month"),
-        "day": (starts, "day"),
-        "end_year": (ends, "year"),
-        "end_month": (ends, "month"),
-        "end_day": (ends, "day"),
-        "headline": (texts, "headline"),
-        "text": (texts, "text"),
-        "media": (media, "url"),
-        "credit": (media, "credit"),
-        "caption": (media, "caption"),
-        "group": (items, "group"),
-        "unique_id": (items, "unique_id"),
-    }
+    sources = _cell_sources(starts, ends, texts, media, items)
     # A field of an object no slide has (media, say) is "" without a pass.
     cells = {
         name: _texts(list(map(attrgetter(key), objects))) if objects else [""] * len(items)
@@ -556,22 +567,7 @@ def _json_cells(items: list[dict], lines: list[int], places: list[str], kinds: l
         i.get("display_date") or d.get("display_date")
         for i, d in zip(items, starts or [_NOTHING] * len(items), strict=True)
     ]
-    # Each cell: which of the slide's objects it is read from, and under which key.
-    sources = {
-        "year": (starts, "year"),
-        "month": (starts, "month"),
-        "day": (starts, "day"),
-        "end_year": (ends, "year"),
-        "end_month": (ends, "month"),
-        "end_day": (ends, "day"),
-        "headline": (texts, "headline"),
-        "text": (texts, "text"),
-        "media": (media, "url"),
-        "credit": (media, "credit"),
-        "caption": (media, "caption"),
-        "group": (items, "group"),
-        "unique_id": (items, "unique_id"),
-    }
+    sources = _cell_sources(starts, ends, texts, media, items)
     # A field no slide has (media, say, or the end of every slide) is "" without a pass.
     cells = {
         name: _texts(_field(objects, key)) if objects is not None else [""] * len(items)
