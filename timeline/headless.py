@@ -4,10 +4,11 @@ drive it with Playwright.
 Chromium's headless mode gives every new window, and so every Playwright browser context, a
 browser window's own pages: among them the omnibox popup (the address bar's suggestions), a
 WebUI page in a renderer of its own that loads and runs while the page under test loads. On
-this 2-core machine it took about 1.7 s of CPU per context, against the page's own 0.6 s, and
-delayed the app's first paint by a third. A user's browser builds its omnibox once per window,
-not once per page, so it is turned off here: tests run faster, and the benchmarks time the page
-rather than the browser's furniture (vis-timeline and the app alike, in the same browser).
+this 2-core machine it took about 1.3 s of CPU per context (Chromium's processes: 1.89 s a load
+with it, 0.56 s without), and delayed the app's first paint and vis-timeline's by a third. A
+user's browser builds its omnibox once per window, not once per page, so it is turned off here:
+the benchmarks time the page rather than the browser's furniture (vis-timeline and the app
+alike, in the same browser).
 """
 
 from __future__ import annotations
