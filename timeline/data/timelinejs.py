@@ -395,9 +395,11 @@ def _lone_surrogate(value, where: str = "") -> str:
         return ""
     items = value.items() if isinstance(value, dict) else enumerate(value)
     for key, item in items:
-        inner = f"{where}.{key}" if isinstance(key, str) else f"{where}[{key}]"
-        found = _lone_surrogate(key, where) if isinstance(key, str) else ""
-        found = found or _lone_surrogate(item, inner.lstrip("."))
+        if isinstance(key, int):
+            found = _lone_surrogate(item, f"{where}[{key}]")
+        else:
+            inner = f"{where}.{key}" if where else key
+            found = _lone_surrogate(key, where) or _lone_surrogate(item, inner)
         if found:
             return found
     return ""
