@@ -689,8 +689,9 @@ def _table(
     columns["title"], columns["summary"] = _titles_and_summaries(cells, slides.kind)
     credits, credit_links = html_texts_and_links(cells["credit"])
     columns["source"] = [text or NO_SOURCE for text in credits]
+    # The media's link, else the credit's first: most slides have no media to look at.
     columns["url"] = [
-        web_link(media) or next(iter(links), "")
+        (media and web_link(media)) or (links[0] if links else "")
         for media, links in zip(cells["media"], credit_links, strict=True)
     ]
     columns["date_note"] = _one_lines(cells["display_date"])
