@@ -6,6 +6,7 @@ The files in tests/timelinejs/ were written for these tests (see its README).
 import csv
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,35 @@ def test_many_marked_fragments_and_a_very_long_one_read_together_as_each_alone()
     )
     assert texts[2000] == "after"
     assert html_links(long) == ["https://x.org/a?b=1&c=2"]
+
+
+def test_everyday_fragments_are_read_in_shared_documents_on_several_threads(monkeypatch):
+    """Everyday texts pass the marks' check, so none is read alone (which would be correct but
+    several times as slow); 2,500 of them are three shared documents, read on threads."""
+    from timeline.data import html_text
+
+    def read_alone(html):
+        raise AssertionError(f"read alone: {html!r}")
+
+    many = [
+        f'<p>Talks <b>{i}</b> &amp; aid.</p><p>See <a href="https://x.org/{i}">this</a>.</p>'
+        for i in range(2500)
+    ]
+    expected = [f"Talks {i} & aid.\n\nSee this (https://x.org/{i})." for i in range(2500)]
+    monkeypatch.setattr(html_text, "_read_one", read_alone)
+    monkeypatch.setattr(html_text, "_cores", lambda: 2)
+    threads = set()
+    batch_texts = html_text._batch_texts
+
+    def batch_on_a_thread(htmls, *, with_links):
+        threads.add(threading.get_ident())
+        return batch_texts(htmls, with_links=with_links)
+
+    monkeypatch.setattr(html_text, "_batch_texts", batch_on_a_thread)
+    texts, links = html_texts_and_links(many)
+    assert texts == expected
+    assert links == [[f"https://x.org/{i}"] for i in range(2500)]
+    assert threading.get_ident() not in threads and len(threads) == 2
 
 
 # Pieces fragments are made of: markup a sheet holds, links good and bad, whitespace of every
