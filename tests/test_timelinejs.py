@@ -395,6 +395,22 @@ def test_a_sheet_read_by_arrow_reads_as_row_by_row(before, rows, crlf, bom):
     assert fast == _sheet_slides("x.csv", _csv_rows("x.csv", out.getvalue()))
 
 
+@pytest.mark.parametrize("ending", ["\r\n", "\n"])
+def test_a_sheet_with_a_lone_carriage_return_is_read_row_by_row(ending):
+    """Arrow reads a lone CR as a line's end and the csv module does not: such a file is left
+    to the csv module, which is the one that says where each row is."""
+    from timeline.data.timelinejs import _csv_rows, _fast_sheet_slides, _sheet_slides
+
+    header = ",".join(SHEET_COLUMNS)
+    row = "1971,7,,,,,,,,Talks,Text" + "," * (len(SHEET_COLUMNS) - 11)
+    plain = (header + ending + row + ending).encode()
+    assert _fast_sheet_slides("x.csv", plain) is not None
+    for data in (plain.replace(b"Talks", b"Ta\rlks"), plain + b"\r"):
+        assert _fast_sheet_slides("x.csv", data) is None
+    text = (plain + b"\r").decode()
+    assert _sheet_slides("x.csv", _csv_rows("x.csv", text)).cells["headline"] == ["Talks"]
+
+
 def test_years_before_1_or_past_pandas_timestamps_name_the_row(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(FILES / "before_year_1.csv")])
     assert result.exit_code == 2

@@ -103,6 +103,17 @@ def load_events(
     return check_events(str(path), frame, problems, theme_labels, tone_required=tone_required)
 
 
+def _every_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame's columns in order, each column it leaves out as "" in every row: one column
+    of "" shared by them all (a TimelineJS file leaves out half; reindex fills each anew)."""
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if not missing:
+        return frame.reindex(columns=[*COLUMNS, "line"])
+    empty = pd.array([""] * len(frame), dtype="str")
+    columns = {c: empty if c in missing else frame[c] for c in [*COLUMNS, "line"]}
+    return pd.DataFrame(columns, index=frame.index, copy=False)
+
+
 def check_events(
     name: str,
     frame: pd.DataFrame,
@@ -113,7 +124,7 @@ def check_events(
 ) -> pd.DataFrame:
     """Check a frame of text columns (plus ``line``) and type it; DataError on any problem."""
     given = [c for c in COLUMNS if c in frame.columns]
-    frame = frame.reindex(columns=[*COLUMNS, "line"], fill_value="")
+    frame = _every_column(frame)
     for column in given:
         frame[column] = frame[column].str.strip()
     problems += schema_problems(name, frame, theme_labels or {}, given)

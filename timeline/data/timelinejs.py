@@ -21,7 +21,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add, attrgetter
 from pathlib import Path
 from typing import Any
@@ -303,8 +303,11 @@ def _fast_sheet_slides(name: str, data: bytes) -> Slides | None:
     """
     if any(c in data for c in (b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f")):
         return None
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # counted only if any
-        return None
+    if b"\r" in data:  # each carriage return must end a line, before its line feed
+        codes = np.frombuffer(data, np.uint8)
+        returns = np.flatnonzero(codes == 13)
+        if returns[-1] + 1 == len(codes) or not (codes[returns + 1] == 10).all():
+            return None
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         width = len(header_names(data, start))
@@ -329,19 +332,25 @@ def _fast_sheet_slides(name: str, data: bytes) -> Slides | None:
         # cells (counted only when there are some: one count of the file says so).
         breaks = sum(pc.count_substring(c, "\n").to_numpy() for c in columns)
         lines += np.concatenate([[0], np.cumsum(breaks)[:-1]])
-    filled = np.logical_or.reduce(
-        [pc.invert(pc.or_(pc.equal(c, ""), pc.utf8_is_space(c))).to_numpy() for c in columns]
-    )
+    # Each cell that holds more than whitespace; a column of none is read as "" in each row.
+    cells_filled = [
+        pc.invert(pc.or_(pc.equal(c, ""), pc.utf8_is_space(c))).to_numpy() for c in columns
+    ]
+    filled = np.logical_or.reduce(cells_filled)
     rows = np.flatnonzero(filled)
     if not len(rows):
         raise file_error(name, "the file is empty; expected the TimelineJS template's header")
     header_row = [c[int(rows[0])].as_py() for c in columns]
     header = _sheet_header(name, int(lines[rows[0]]), header_row)
     first = int(rows[0]) + 1
+    # Below the header: read as "" in each row without a pass.
+    blank = {i for i, cells in enumerate(cells_filled) if not cells[rows[1:]].any()}
     # No blank row below the header (as usual): the body is a slice, not a copy.
     body = None if len(rows) - 1 == table.num_rows - first else pa.array(rows[1:])
 
     def cells_of(i: int) -> list[str]:
+        if i in blank:
+            return [""] * (len(rows) - 1)
         column = columns[i].slice(first) if body is None else columns[i].take(body)
         return list(map(str.strip, column.to_pylist()))
 
@@ -600,12 +609,14 @@ def _texts(values: list) -> list[str]:
     types = set(map(type, values))
     if types <= {str}:
         return list(map(str.strip, values))
-    if types <= {int}:
-        return list(map(str, values))
+    if types == {type(None)}:
+        return [""] * len(values)  # a field every slide leaves out (their end's months)
     if types <= {str, type(None)}:
         return ["" if v is None else v.strip() for v in values]
     if types <= {int, type(None)}:
-        return ["" if v is None else str(v) for v in values]
+        # Dates' parts: a few hundred numbers among many slides, each made text once.
+        texts = {v: _text(v) for v in set(values)}
+        return list(map(texts.__getitem__, values))
     return [_text(v) for v in values]
 
 
@@ -781,17 +792,19 @@ def _group_themes(meta: dict, slides: Slides, themes: list[str]) -> dict[str, st
     labels = {str(k): str(v) for k, v in declared.items()} if isinstance(declared, dict) else {}
     slug_of = {label: slug for slug, label in labels.items()}
     lane_of: dict[str, str] = {}  # a group as given: its lane
-    for i, (kind, group) in enumerate(zip(slides.kind, slides.cells["group"], strict=True)):
-        if kind != "event" or themes[i]:
-            continue
-        if group not in lane_of:
-            label = _one_line(group) or UNGROUPED[1]
-            if label not in slug_of:
-                slug = UNGROUPED[0] if not group else slugify(label)
-                slug_of[label] = slug or f"group-{len(slug_of) + 1}"
-                labels.setdefault(slug_of[label], label)
-            lane_of[group] = slug_of[label]
-        themes[i] = lane_of[group]
+    groups = slides.cells["group"]
+    grouped = [kind == "event" and not theme for kind, theme in zip(slides.kind, themes)]
+    for group in dict.fromkeys(compress(groups, grouped)):  # in the order they come
+        label = _one_line(group) or UNGROUPED[1]
+        if label not in slug_of:
+            slug = UNGROUPED[0] if not group else slugify(label)
+            slug_of[label] = slug or f"group-{len(slug_of) + 1}"
+            labels.setdefault(slug_of[label], label)
+        lane_of[group] = slug_of[label]
+    themes[:] = [
+        lane_of[group] if lane else theme
+        for group, lane, theme in zip(groups, grouped, themes, strict=True)
+    ]
     for cell in dict.fromkeys(themes):  # a few hundred combinations among many rows
         for theme in filter(None, map(str.strip, cell.split(";"))):
             labels.setdefault(theme, theme.replace("-", " ").capitalize())
