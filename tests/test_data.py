@@ -311,3 +311,22 @@ def test_metadata_slug_is_made_from_the_title_or_the_file_name(tmp_path):
     toml.write_text('[dataset]\ntitle = "T"\nslug = "India & China"\ncountries = ["India"]\n')
     assert load_info(toml).slug == "india-china"  # countries is accepted (and not used)
     assert load_info(tmp_path / "missing.toml", default_title="!!!").slug == "timeline"
+
+
+@pytest.mark.parametrize("caller_had_it_on", [True, False])
+def test_a_load_leaves_the_cycle_collector_as_it_found_it(caller_had_it_on):
+    """A TimelineJS load pauses Python's cycle collector (it has nothing to collect there);
+    after it, good file or bad, the collector is on again, unless the caller had turned it
+    off."""
+    import gc
+
+    timelinejs = Path(__file__).parent / "timelinejs"
+    (gc.enable if caller_had_it_on else gc.disable)()
+    try:
+        assert load_dataset(timelinejs / "eras.json").events.shape[0] > 0
+        assert gc.isenabled() is caller_had_it_on
+        with pytest.raises(DataError):
+            load_dataset(timelinejs / "before_year_1.csv")
+        assert gc.isenabled() is caller_had_it_on
+    finally:
+        gc.enable()
