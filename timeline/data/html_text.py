@@ -21,6 +21,8 @@ import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
+from itertools import chain, repeat
+from operator import contains
 
 import numpy as np
 from lxml import etree
@@ -141,11 +143,13 @@ def _read_all(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[li
 
 
 def _read_distinct(htmls: list[str], *, with_links: bool) -> tuple[list[str], list[list[str]]]:
+    # One search of them all, most often, instead of one of each.
+    document_ends = _DOCUMENT_END.search("\x00".join(htmls)) is not None
+    if not document_ends and all(map(contains, htmls, repeat("<"))):
+        return _read_batches(htmls, with_links=with_links)  # all markup, as texts are: seen in C
     # Each fragment's links replace the shared empty list when it has some: it is never changed.
     texts, links = [""] * len(htmls), [_NO_LINKS] * len(htmls) if with_links else []
     shared: list[int] = []
-    # One search of them all, most often, instead of one of each.
-    document_ends = _DOCUMENT_END.search("\x00".join(htmls)) is not None
     for i, html in enumerate(htmls):
         if "<" not in html and "&" not in html:
             texts[i] = _tidy(html)  # plain text: no parser needed, and no links
@@ -156,8 +160,6 @@ def _read_distinct(htmls: list[str], *, with_links: bool) -> tuple[list[str], li
                 links[i] = found
         else:
             shared.append(i)
-    if len(shared) == len(htmls):  # every fragment has markup, as in most texts' columns
-        return _read_batches(htmls, with_links=with_links)
     read, found = _read_batches([htmls[i] for i in shared], with_links=with_links)
     for n, i in enumerate(shared):
         texts[i] = read[n]
@@ -180,8 +182,8 @@ def _read_batches(htmls: list[str], *, with_links: bool) -> tuple[list[str], lis
             results = list(pool.map(read, batches))
     else:
         results = list(map(read, batches))
-    texts = [text for batch_texts, _ in results for text in batch_texts]
-    links = [found for _, batch_links in results for found in batch_links]
+    texts = list(chain.from_iterable(batch_texts for batch_texts, _ in results))
+    links = list(chain.from_iterable(batch_links for _, batch_links in results))
     return texts, links
 
 
@@ -319,7 +321,7 @@ def _cut_at_marks(parted: str, token: str, count: int) -> list[str] | None:
     heads = [f"-{n}\n" for n in range(count)]
     if not all(map(str.startswith, pieces[1:-1], heads)):
         return None
-    return [piece[len(head) :].strip(_LINE) for piece, head in zip(pieces[1:-1], heads, strict=True)]
+    return list(map(str.strip, map(str.removeprefix, pieces[1:-1], heads), repeat(_LINE)))
 
 
 # The rules of ``_Text`` but links' (``_mark_links`` writes those into the tree first), in
