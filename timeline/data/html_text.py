@@ -293,10 +293,13 @@ def _batch_texts(htmls: list[str], *, with_links: bool) -> tuple[list[str], list
 
 def _links_by_part(body, token: str, count: int) -> list[list[str]]:
     """``_mark_links`` of each of the first ``count`` parts, in one walk of the document."""
-    found: dict[int, list[str]] = {}
+    found = [_NO_LINKS] * count
     for n, href in _mark_links(body, token=token):
-        found.setdefault(n, []).append(href)
-    return [list(dict.fromkeys(found[n])) if n in found else _NO_LINKS for n in range(count)]
+        if found[n] is _NO_LINKS:
+            found[n] = [href]
+        else:
+            found[n].append(href)
+    return [links if len(links) < 2 else list(dict.fromkeys(links)) for links in found]
 
 
 def _parts_only(body, count: int) -> bool:

@@ -793,7 +793,9 @@ def _group_themes(meta: dict, slides: Slides, themes: list[str]) -> dict[str, st
     slug_of = {label: slug for slug, label in labels.items()}
     lane_of: dict[str, str] = {}  # a group as given: its lane
     groups = slides.cells["group"]
-    grouped = [kind == "event" and not theme for kind, theme in zip(slides.kind, themes)]
+    grouped = [
+        kind == "event" and not theme for kind, theme in zip(slides.kind, themes, strict=True)
+    ]
     for group in dict.fromkeys(compress(groups, grouped)):  # in the order they come
         label = _one_line(group) or UNGROUPED[1]
         if label not in slug_of:
