@@ -3,6 +3,7 @@
     .venv/bin/python bench/scale_bench.py              # 50 (shipped), 1k, 10k, 100k
     .venv/bin/python bench/scale_bench.py --sizes 1000000
     .venv/bin/python bench/scale_bench.py --timelinejs-only   # TimelineJS files against our CSV
+    .venv/bin/python bench/scale_bench.py --timelinejs-only --against /tmp/before  # and another's
 
 Each size runs in its own process so its peak memory is its own. Medians of --runs runs.
 The "naive" column is the straightforward way for comparison: a per-row date parser.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -183,30 +185,67 @@ TIMELINEJS_FILES = (
 )
 
 
-def timelinejs_loads(folder: Path, rows: int, runs: int) -> list[tuple[str, float, float]]:
-    """CPU and wall time to load the same synthetic events from our CSV and TimelineJS files.
+def timelinejs_loads(
+    folder: Path, rows: int, runs: int, roots: list[Path]
+) -> dict[Path, list[tuple[str, float, float]]]:
+    """CPU and wall time to load the same synthetic events from our CSV and TimelineJS files,
+    for each checkout in ``roots`` (this one last).
 
-    CPU time as well as wall time: the machine is shared, and a busy neighbour stretches wall
-    time. The files' runs alternate, so a neighbour's burst falls on all of them alike.
+    Each checkout loads in a process of its own, warmed by one load of each file first. CPU
+    time as well as wall time: the machine is shared, and a busy neighbour stretches wall
+    time (wall time is what a user waits, and the HTML is read on a thread per core). The
+    files' and the checkouts' loads alternate, so a neighbour's burst falls on all alike.
     """
+    write_timelinejs_files(folder, rows)
+    workers = {
+        root: subprocess.Popen(
+            [sys.executable, __file__, "--load-worker", str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=root,
+        )
+        for root in roots
+    }
+    times: dict[tuple[Path, str], list[tuple[float, float]]] = {
+        (root, name): [] for root in roots for _, name in TIMELINEJS_FILES
+    }
+    for run in range(runs + 1):
+        for _, name in TIMELINEJS_FILES:
+            for root, worker in workers.items():
+                worker.stdin.write(f"{folder / name}\n")
+                worker.stdin.flush()
+                cpu, wall = json.loads(worker.stdout.readline())
+                if run:  # the first run warms
+                    times[root, name].append((cpu, wall))
+    for worker in workers.values():
+        worker.stdin.close()
+        worker.wait(timeout=60)
+    return {
+        root: [
+            (
+                label,
+                statistics.median(cpu for cpu, _ in times[root, name]),
+                statistics.median(wall for _, wall in times[root, name]),
+            )
+            for label, name in TIMELINEJS_FILES
+        ]
+        for root in roots
+    }
+
+
+def load_worker(root: Path) -> None:
+    """Load each file named on stdin with ``root``'s code; print its CPU and wall time."""
     import gc
 
+    sys.path.insert(0, str(root))
     from timeline.data import load_dataset
 
-    write_timelinejs_files(folder, rows)
-    cpu: dict[str, list[float]] = {name: [] for _, name in TIMELINEJS_FILES}
-    wall: dict[str, list[float]] = {name: [] for _, name in TIMELINEJS_FILES}
-    for _ in range(runs):
-        for _, name in TIMELINEJS_FILES:
-            gc.collect()
-            t0, w0 = time.process_time(), time.perf_counter()
-            load_dataset(folder / name)
-            cpu[name].append(time.process_time() - t0)
-            wall[name].append(time.perf_counter() - w0)
-    return [
-        (label, statistics.median(cpu[name]), statistics.median(wall[name]))
-        for label, name in TIMELINEJS_FILES
-    ]
+    for line in sys.stdin:
+        gc.collect()
+        t0, w0 = time.process_time(), time.perf_counter()
+        load_dataset(Path(line.strip()))
+        print(json.dumps([time.process_time() - t0, time.perf_counter() - w0]), flush=True)
 
 
 def write_timelinejs_files(folder: Path, rows: int) -> None:
@@ -269,18 +308,26 @@ def _as_authors_write(text: str, i: int) -> str:
     return text
 
 
-def print_timelinejs_loads(rows: int, runs: int) -> None:
+def print_timelinejs_loads(rows: int, runs: int, against: list[Path]) -> None:
+    roots = [path.resolve() for path in against] + [ROOT]
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        results = timelinejs_loads(Path(tmp), rows, runs)
-    base_cpu, base_wall = results[0][1], results[0][2]
-    print(f"\nLoading {rows:,} events (median of {runs}; target ≤ 2× our CSV):\n")
-    print("| file | CPU time | ÷ our CSV | wall time | ÷ our CSV |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for label, cpu, wall in results:
-        print(
-            f"| {label} | {cpu * 1000:,.0f} ms | {cpu / base_cpu:.2f}× "
-            f"| {wall * 1000:,.0f} ms | {wall / base_wall:.2f}× |"
-        )
+        results = timelinejs_loads(Path(tmp), rows, runs, roots)
+    load_after = os.getloadavg()[0]
+    print(
+        f"\nLoading {rows:,} events (median of {runs}; target ≤ 2× our CSV; load average"
+        f" {load_before:.1f} at the start, {load_after:.1f} at the end):"
+    )
+    for root in roots:
+        print(f"\n{root}:\n" if len(roots) > 1 else "")
+        print("| file | CPU time | ÷ our CSV | wall time | ÷ our CSV |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        base_cpu, base_wall = results[root][0][1], results[root][0][2]
+        for label, cpu, wall in results[root]:
+            print(
+                f"| {label} | {cpu * 1000:,.0f} ms | {cpu / base_cpu:.2f}× "
+                f"| {wall * 1000:,.0f} ms | {wall / base_wall:.2f}× |"
+            )
 
 
 def main() -> None:
@@ -289,12 +336,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--timelinejs-only", action="store_true", help="only the TimelineJS line")
+    parser.add_argument(
+        "--against", type=Path, action="append", default=[],
+        help="another checkout, whose TimelineJS line is measured in turn with this one's",
+    )  # fmt: skip
+    parser.add_argument("--load-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.load_worker:
+        load_worker(args.load_worker)
+        return
     if args.one:
         print(json.dumps(measure(args.one, args.runs)))
         return
     if args.timelinejs_only:
-        print_timelinejs_loads(10_000, max(args.runs, 5))
+        print_timelinejs_loads(10_000, max(args.runs, 5), args.against)
         return
     from synthetic import write_synthetic
 
@@ -338,7 +393,7 @@ def main() -> None:
             f" | {r['full_mb'] / r['response_mb']:.1f}× | {r['redraw_s'] * 1000:,.0f} ms"
             f" | {r['click_s'] * 1000:,.0f} ms | {r['redraw_s'] / r['click_s']:.1f}× |"
         )
-    print_timelinejs_loads(10_000, args.runs)
+    print_timelinejs_loads(10_000, args.runs, args.against)
 
 
 if __name__ == "__main__":
