@@ -233,6 +233,17 @@ def test_many_marked_fragments_and_a_very_long_one_read_together_as_each_alone()
     assert html_links(long) == ["https://x.org/a?b=1&c=2"]
 
 
+def test_text_nested_past_libxml2s_depth_is_kept():
+    """libxml2 stops at 256 nested elements and keeps what it read, which loses the text
+    inside: such a text is read by the standard library's parser, alone or among others."""
+    deep = "<div>" * 300 + 'deep <a href="https://x.org/">words</a>' + "</div>" * 300
+    assert html_to_text(deep) == "deep words (https://x.org/)"
+    many = ["<p>before</p>", deep, "<p>after</p>"] * 2
+    texts, links = html_texts_and_links(many)
+    assert texts == ["before", "deep words (https://x.org/)", "after"] * 2
+    assert links == [[], ["https://x.org/"], []] * 2
+
+
 def test_everyday_fragments_are_read_in_shared_documents_on_several_threads(monkeypatch):
     """Everyday texts pass the marks' check, so none is read alone (which would be correct but
     several times as slow); 2,500 of them are three shared documents, read on threads."""

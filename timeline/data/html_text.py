@@ -364,11 +364,14 @@ def _text_of_document() -> etree.XSLT:
 
 def _walk(html: str) -> tuple[list[str], list[str]]:
     """The text pieces and the http(s) links of ``html``."""
+    parser = _TOOLS.parser
     try:
-        root = etree.fromstring(html, _TOOLS.parser)
+        root = etree.fromstring(html, parser)
     except (ValueError, etree.LxmlError):
         root = False  # libxml2 refuses it: the standard library's parser reads anything
-    if root is False:
+    # libxml2 stops at a fatal error and keeps what it read: elements nested 256 deep, say,
+    # lose all their text. The standard library's parser keeps no tree, so no depth.
+    if root is False or parser.error_log.filter_levels(etree.ErrorLevels.FATAL):
         return _walk_stdlib(html)
     if root is None:
         return [], []
