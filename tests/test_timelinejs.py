@@ -6,6 +6,8 @@ The files in tests/timelinejs/ were written for these tests (see its README).
 import csv
 import io
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -211,6 +213,15 @@ def test_a_fragment_that_opens_an_unmarked_part_cannot_take_the_next_ones_text_o
     assert "INJECTED" not in texts[1] and links[0] == []
 
 
+def test_marks_a_fragment_copies_into_the_text_do_not_pass_for_the_parts_own():
+    """Found in review: raw text (a <textarea>'s) can hold the document's own markup, marks
+    and all, so libxslt's text holds a copy of the next part's mark, followed by '"' rather
+    than a line break. The marks' check reads each number up to its line break: with the
+    number alone, these three read as 'A</rt-part><rt-part n="', '">B' and 'C'."""
+    fragments = ["A<textarea>", "B</textarea></rt-part><rt-part>", "C"]
+    assert html_texts(fragments) == [html_to_text(f) for f in fragments] == ["A", "B", "C"]
+
+
 def test_many_marked_fragments_and_a_very_long_one_read_together_as_each_alone():
     # Every fragment has markup (the texts' usual case, read without index bookkeeping), over
     # several shared documents, one of them very long and untidy: control characters, runs
@@ -244,9 +255,40 @@ def test_text_nested_past_libxml2s_depth_is_kept():
     assert links == [[], ["https://x.org/"], []] * 2
 
 
+def test_deep_texts_are_read_on_threads_with_stacks_that_hold_them():
+    """libxslt recurses once per nested element: musl gives a thread 128 KiB of stack, in which
+    250 levels crashed the process. The reading threads get stacks of their own size; this
+    process stands for musl by asking 128 KiB of every thread (in a child: a crash is a
+    failure here, not the end of the test run)."""
+    script = """
+import threading
+from timeline.data import html_text
+threading.stack_size(128 * 1024)
+html_text._cores = lambda: 2
+deep = "<div>" * 250 + 'x{} <a href="https://x.org/">w</a>' + "</div>" * 250
+many = [f"<p>a {i}</p>" for i in range(2100)]  # distinct: three shared documents
+many[1500:1503] = [deep.format(i) for i in range(3)]
+texts, links = html_text.html_texts_and_links(many)
+print(texts[1502], links[1502], threading.stack_size())
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "x2 w (https://x.org/) ['https://x.org/'] 131072"
+
+
+def test_unfinished_markup_at_the_end_reads_alike_shallow_or_deep():
+    """A text libxml2 stops reading goes to the standard library's parser, which drops an
+    unfinished tag or comment at the end, as libxml2 does (and reads many in linear time:
+    CPython before 3.11.13 took minutes for these at close())."""
+    for tail in ("x <!-- hidden", "x <a href='https://x.org/", "x " + "<a " * 20_000):
+        deep = "<div>" * 300 + tail
+        assert html_to_text(tail) == html_to_text(deep) == "x", tail[:30]
+
+
 def test_everyday_fragments_are_read_in_shared_documents_on_several_threads(monkeypatch):
     """Everyday texts pass the marks' check, so none is read alone (which would be correct but
-    several times as slow); 2,500 of them are three shared documents, read on threads."""
+    several times as slow); 2,500 of them are three shared documents, read on the pool's
+    threads."""
     from timeline.data import html_text
 
     def read_alone(html):
@@ -270,7 +312,8 @@ def test_everyday_fragments_are_read_in_shared_documents_on_several_threads(monk
     texts, links = html_texts_and_links(many)
     assert texts == expected
     assert links == [[f"https://x.org/{i}"] for i in range(2500)]
-    assert threading.get_ident() not in threads and len(threads) == 2
+    # On the pool's threads (one or both: a thread free again may take the next batch).
+    assert threads and threading.get_ident() not in threads
 
 
 # Pieces fragments are made of: markup a sheet holds, links good and bad, whitespace of every
@@ -302,6 +345,12 @@ _PIECES = st.one_of(
             '<a href=" HTTP://y.org ">',
             '<a href="https://">',
             '<a href="javascript:x">',
+            "<textarea>",
+            "</textarea>",
+            "<title>",
+            "<rt-part>",
+            "</rt-part>",
+            "'",
             '<a href="https://z.org/a b">',
             "</a>",
             "https://x.org/a",

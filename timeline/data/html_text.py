@@ -178,13 +178,34 @@ def _read_batches(htmls: list[str], *, with_links: bool) -> tuple[list[str], lis
     if workers > 1:
         _text_of_parts(), _text_of_document()  # made here, once: the threads share them
         # A pool of this call's own: threads made before a fork do not exist after it.
-        with ThreadPoolExecutor(workers, thread_name_prefix="html-text") as pool:
-            results = list(pool.map(read, batches))
+        with _STACK_SIZE_LOCK:  # each thread is started by its first submit, with this stack
+            previous = _set_stack_size(_THREAD_STACK)
+            try:
+                pool = ThreadPoolExecutor(workers, thread_name_prefix="html-text")
+                futures = [pool.submit(read, batch) for batch in batches]
+            finally:
+                _set_stack_size(previous)
+        with pool:
+            results = [future.result() for future in futures]
     else:
         results = list(map(read, batches))
     texts = list(chain.from_iterable(batch_texts for batch_texts, _ in results))
     links = list(chain.from_iterable(batch_links for _, batch_links in results))
     return texts, links
+
+
+# libxslt recurses once per nested element, and libxml2 nests 256 deep: glibc gives a thread
+# 8 MiB of stack, musl (Alpine) 128 KiB, in which 250 levels crash the process. So 8 MiB.
+_THREAD_STACK = 8 * 1024 * 1024
+_STACK_SIZE_LOCK = threading.Lock()
+
+
+def _set_stack_size(size: int) -> int:
+    """``threading.stack_size(size)``, the size it was; 0 where it cannot be set."""
+    try:
+        return threading.stack_size(size)
+    except (ValueError, RuntimeError):
+        return 0
 
 
 def _cores() -> int:
@@ -295,6 +316,8 @@ def _links_by_part(body, token: str, count: int) -> list[list[str]]:
     """``_mark_links`` of each of the first ``count`` parts, in one walk of the document."""
     found = [_NO_LINKS] * count
     for n, href in _mark_links(body, token=token):
+        if not 0 <= n < count:
+            continue  # before the first mark (the checks refuse such a document anyway)
         if found[n] is _NO_LINKS:
             found[n] = [href]
         else:
@@ -384,7 +407,12 @@ def _walk(html: str) -> tuple[list[str], list[str]]:
 def _walk_stdlib(html: str) -> tuple[list[str], list[str]]:
     parser = _TextParser()
     parser.feed(html)
-    parser.close()
+    # What feed leaves unread is text (an entity may go on) or an unfinished tag or comment.
+    # CPython before 3.11.13 reads the latter at close() in time quadratic in its length
+    # (gh-135462: seconds for a few kilobytes of "<a "); HTML5, libxml2 and CPython since
+    # drop an unfinished tag or comment at the end: so it is dropped here, unread.
+    if not parser.rawdata.startswith("<"):
+        parser.close()
     return parser.parts, parser.links
 
 
