@@ -2,8 +2,10 @@
 
 libxml2's HTML parser (lxml, already installed for python-pptx) reads it, fast enough for
 10,000 slides, and libxslt writes its text; the standard library's ``html.parser`` takes over
-for text libxml2 refuses (NUL bytes, say) or lxml will not write back after a link (a control
-character). Both follow the same rules.
+for text libxml2 refuses (NUL bytes, say) or stops reading (elements nested 256 deep), or lxml
+will not write back after a link (a control character). The text is written by the same rules
+either way; where the two parsers read broken markup differently (an entity for a control
+character, say), so do their texts.
 
 Nothing of the markup survives: tags are dropped, entities become the characters they stand
 for, ``<script>``, ``<style>`` and the like lose their contents too, and block elements become
