@@ -409,11 +409,12 @@ def _walk(html: str) -> tuple[list[str], list[str]]:
 def _walk_stdlib(html: str) -> tuple[list[str], list[str]]:
     parser = _TextParser()
     parser.feed(html)
-    # What feed leaves unread is text (an entity may go on) or an unfinished tag or comment.
-    # CPython before 3.11.13 reads the latter at close() in time quadratic in its length
-    # (gh-135462: seconds for a few kilobytes of "<a "); HTML5, libxml2 and CPython since
-    # drop an unfinished tag or comment at the end: so it is dropped here, unread.
-    if not parser.rawdata.startswith("<"):
+    # What feed leaves unread is text (an entity may go on), a last "<", or an unfinished tag
+    # or comment. CPython before 3.11.13 reads the latter at close() in time quadratic in its
+    # length (gh-135462: seconds for a few kilobytes of "<a "); HTML5, libxml2 and CPython
+    # since drop an unfinished tag or comment at the end: so it is dropped here, unread.
+    unread = parser.rawdata
+    if unread == "<" or not unread.startswith("<"):
         parser.close()
     return parser.parts, parser.links
 
